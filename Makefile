@@ -1,0 +1,65 @@
+# ourplan: the single entry point. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils
+export OURPLAN_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run test lint bench e2e messages clean system-packages python-packages node-packages
+
+install: system-packages python-packages node-packages messages
+
+# Debian packages: Chromium for browser tests, fonts and pango for PDFs, gettext for the Welsh catalogue.
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/bin/activate:
+	python3 -m venv $(VENV)
+
+python-packages: $(VENV)/bin/activate
+	@if [ ! -f $(VENV)/.installed ] || [ pyproject.toml -nt $(VENV)/.installed ]; then \
+	  $(PIP) install -q --upgrade pip && $(PIP) install -q -e ".[dev]" && touch $(VENV)/.installed; \
+	fi
+
+node-packages:
+	@if [ ! -f node_modules/.installed ] || [ package.json -nt node_modules/.installed ]; then \
+	  npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	fi
+
+messages: python-packages
+	@cd src/ourplan && ../../$(PY) -m django compilemessages --settings=ourplan.config.settings -v 0
+
+run: install
+	$(PY) -m ourplan.cli migrate --verbosity 0
+	$(PY) -m ourplan.cli demo
+	$(PY) -m ourplan.cli serve --port 8000
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy src
+	$(VENV)/bin/djhtml --check $$(find src -name '*.html')
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite: quality gates, unit and integration tests, and the browser journeys.
+test: lint
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
+
+e2e: install
+	$(VENV)/bin/pytest -q -m e2e
+
+bench: install
+	$(PY) bench/bench_anova.py
+	$(PY) bench/bench_correlation.py
+	$(PY) bench/bench_delphi.py
+	$(PY) bench/bench_web.py
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

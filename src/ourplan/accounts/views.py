@@ -1,0 +1,117 @@
+"""Login with a second factor, logout, and accepting an invitation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ourplan.accounts import services
+from ourplan.accounts.forms import AcceptInvitationForm, LoginForm, TokenForm
+from ourplan.accounts.middleware import user_must_verify
+from ourplan.accounts.totp import totp_setup_context
+
+_PENDING_DEVICE = "ourplan_pending_totp_device"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and not user_must_verify(request.user):
+        return redirect(_safe_next(request))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # login() starts a new session id, so a session fixed before login is useless.
+        login(request, form.user_cache, backend="django.contrib.auth.backends.ModelBackend")
+        if user_must_verify(request.user):
+            return redirect(f"{_two_factor_url()}?next={_safe_next(request)}")
+        return redirect(_safe_next(request))
+    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+def _two_factor_url() -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:two_factor")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Check the second factor, or set one up first if the user has none yet."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    user = request.user
+    if user.is_verified() and not request.GET.get("setup"):  # type: ignore[union-attr]
+        return redirect(_safe_next(request))
+    enrolled = user_has_device(user)
+    form = TokenForm(data=request.POST or None)
+    if enrolled:
+        if request.method == "POST" and form.is_valid():
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is not None and device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_safe_next(request))
+            form.add_error("token", _("That code is not right. Codes change every 30 seconds: try the newest one."))
+        return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(_PENDING_DEVICE)).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
+        request.session[_PENDING_DEVICE] = device.pk
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            request.session.pop(_PENDING_DEVICE, None)
+            otp_login(request, device)
+            messages.success(request, _("Two-step verification is set up. You will need your app each time you log in."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code is not right. Check the time on your phone is correct and try the newest code."))
+    return render(request, "accounts/two_factor_setup.html", {"form": form, "next": _safe_next(request), **totp_setup_context(device, user)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"message": error.message}, status=410 if error.reason != "unknown" else 404)
+    form = AcceptInvitationForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        except services.InvitationError as error:
+            return render(request, "accounts/invitation_invalid.html", {"message": error.message}, status=410)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else "password", errors)
+            else:
+                form.add_error("password", error.messages)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready. Welcome to ourplan."))
+            return redirect("core:home")
+    target = invitation.person or invitation.supporter
+    return render(request, "accounts/accept_invitation.html", {"form": form, "called": getattr(target, "preferred_name", "") or target.given_name})  # type: ignore[union-attr]

@@ -1,0 +1,7 @@
+"""Allow `python -m ourplan.cli`."""
+
+import sys
+
+from ourplan.cli import main
+
+sys.exit(main())

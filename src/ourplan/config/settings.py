@@ -1,0 +1,233 @@
+"""The one settings module for ourplan, driven by environment variables.
+
+Development defaults let `make run` work on a fresh checkout. Set
+``OURPLAN_ENV=production`` and the variables in docs/operations.md to get the
+secure production behaviour that `manage.py check --deploy` expects.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+CHECKOUT_DIR = PACKAGE_DIR.parent.parent
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    """Read a comma-separated environment variable."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+OURPLAN_ENV = os.environ.get("OURPLAN_ENV", "development")
+PRODUCTION = OURPLAN_ENV == "production"
+
+DATA_DIR = Path(os.environ.get("OURPLAN_DATA_DIR", CHECKOUT_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+_DEV_SECRET = "dev-only-insecure-key-never-used-in-production-0123456789abcdefghij"  # noqa: S105
+SECRET_KEY = os.environ.get("OURPLAN_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+if PRODUCTION and not SECRET_KEY:
+    raise RuntimeError("OURPLAN_SECRET_KEY must be set when OURPLAN_ENV=production")
+
+DEBUG = env_flag("OURPLAN_DEBUG", default=not PRODUCTION)
+ALLOWED_HOSTS = env_list("OURPLAN_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("OURPLAN_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "django_htmx",
+    "simple_history",
+    "ourplan.core",
+    "ourplan.accounts",
+    "ourplan.people",
+    "ourplan.research",
+]
+
+MIDDLEWARE = [
+    "ourplan.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ourplan.accounts.middleware.SessionLifetimeMiddleware",
+    "ourplan.accounts.middleware.SecondFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "ourplan.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+FORM_RENDERER = "ourplan.core.forms.NhsFormRenderer"
+ROOT_URLCONF = "ourplan.config.urls"
+WSGI_APPLICATION = "ourplan.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ourplan.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+_default_sqlite = f"sqlite:///{DATA_DIR / 'ourplan.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_sqlite),
+        conn_max_age=int(os.environ.get("OURPLAN_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Wait for a writer instead of failing at once when the dev server and a
+    # command touch the database together.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    # Axes must come first so that locked-out users are refused before a
+    # password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions (ASVS V7): idle timeout of 30 minutes, absolute lifetime of 12 hours.
+SESSION_IDLE_SECONDS = int(os.environ.get("OURPLAN_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("OURPLAN_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Failed logins (django-axes): lock the username from that address after 5
+# failures for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("OURPLAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("OURPLAN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("OURPLAN_PROXY_COUNT", "0")) or None
+
+INVITATION_LIFETIME = timedelta(hours=int(os.environ.get("OURPLAN_INVITATION_HOURS", "72")))
+OTP_TOTP_ISSUER = "ourplan"
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+NODE_MODULES = Path(os.environ.get("OURPLAN_NODE_MODULES", CHECKOUT_DIR / "node_modules"))
+STATICFILES_DIRS = [
+    ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
+    ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Serve straight from the finders when DEBUG or under tests, so no collectstatic is needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "uploads"
+
+# Security headers. HSTS and secure cookies are on in production, where TLS
+# terminates at the reverse proxy (docs/operations.md).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = int(os.environ.get("OURPLAN_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_SSL_REDIRECT = env_flag("OURPLAN_SSL_REDIRECT", default=PRODUCTION)
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+EMAIL_BACKEND = os.environ.get("OURPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OURPLAN_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("ourplan.core.urls")),
+    path("accounts/", include("ourplan.accounts.urls")),
+    path("", include("ourplan.people.urls")),
+    path("research/", include("ourplan.research.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+handler400 = "ourplan.core.views.error_400"
+handler403 = "ourplan.core.views.error_403"
+handler404 = "ourplan.core.views.error_404"
+handler500 = "ourplan.core.views.error_500"

@@ -1,0 +1,62 @@
+"""Writing the audit log. Every read and write of a person's record calls this."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ourplan.core.models import AuditAction, AuditEntry
+from ourplan.core.request_context import current_request_id
+
+if TYPE_CHECKING:
+    from ourplan.accounts.models import User
+
+
+def record(
+    *,
+    actor: User | Any | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    person: Any | None = None,
+) -> AuditEntry:
+    """Append one audit entry. Never pass clinical content in any field."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_role=getattr(actor, "role", "") if is_user else "anonymous",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else "",
+        person=person,
+        request_id=current_request_id(),
+    )
+
+
+def record_read(actor: Any, *, object_type: str, object_id: object, person: Any) -> AuditEntry:
+    """Append a 'viewed' entry for a page or response that identifies a person."""
+    return record(
+        actor=actor,
+        action=AuditAction.READ,
+        object_type=object_type,
+        object_id=object_id,
+        person=person,
+    )
+
+
+def record_listed(actor: Any, *, object_type: str, people: list[Any]) -> None:
+    """Append one 'searched' entry per person shown in a list or search result, in one query."""
+    if not people:
+        return
+    request_id = current_request_id()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            actor_role=getattr(actor, "role", ""),
+            action=AuditAction.SEARCH,
+            object_type=object_type,
+            object_id=str(person.pk),
+            person=person,
+            request_id=request_id,
+        )
+        for person in people
+    )

@@ -1,0 +1,71 @@
+"""Forms that render with NHS.UK frontend markup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class NhsFormRenderer(TemplatesSetting):
+    """Render forms and fields with the NHS.UK templates in templates/forms/."""
+
+    form_template_name = "forms/nhsuk_form.html"
+    field_template_name = "forms/nhsuk_field.html"
+
+
+_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.RadioSelect, "nhsuk-radios__input"),
+    (forms.CheckboxSelectMultiple, "nhsuk-checkboxes__input"),
+    (forms.CheckboxInput, "nhsuk-checkboxes__input"),
+    (forms.Textarea, "nhsuk-textarea"),
+    (forms.Select, "nhsuk-select"),
+    (forms.ClearableFileInput, "nhsuk-file-upload"),
+    (forms.widgets.Input, "nhsuk-input"),
+]
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; browsers without one fall back to a text box."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"class": "nhsuk-input nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class NhsFormMixin:
+    """Add NHS.UK classes and error state to every widget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            for widget_type, css_class in _WIDGET_CLASSES:
+                if isinstance(widget, widget_type):
+                    existing = widget.attrs.get("class", "")
+                    if css_class not in existing:
+                        widget.attrs["class"] = f"{existing} {css_class}".strip()
+                    break
+            if getattr(field, "max_length", None) and isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 5)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["aria-invalid"] = "true"
+                css = widget.attrs.get("class", "")
+                for base in ("nhsuk-input", "nhsuk-textarea", "nhsuk-select"):
+                    if base in css.split() and f"{base}--error" not in css:
+                        widget.attrs["class"] = f"{css} {base}--error"
+
+
+class NhsForm(NhsFormMixin, forms.Form):
+    pass
+
+
+class NhsModelForm(NhsFormMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,71 @@
+"""The append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Viewed")
+    SEARCH = "search", _("Searched")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Removed")
+    EXPORT = "export", _("Exported")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    DENIED = "denied", _("Access refused")
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries cannot be removed.")
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, and when. Never clinical content."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    request_id = models.CharField(max_length=32, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "-at"], name="audit_person_at")]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries cannot be removed.")

@@ -1,0 +1,40 @@
+"""The header menu for each role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ourplan.accounts.models import Role
+
+
+def navigation_for(user: Any) -> list[tuple[str, str]]:
+    """(href, label) pairs for the header menu of this user's role."""
+    role = getattr(user, "role", None)
+    if role == Role.SERVICE_USER:
+        return [
+            (reverse("people:my_home"), _("My plan and details")),
+            (reverse("core:my_record_access"), _("Who has seen my record")),
+        ]
+    if role == Role.SUPPORTER:
+        return [(reverse("people:supporter_home"), _("Home"))]
+    if role == Role.TEAM_MANAGER:
+        return [
+            (reverse("people:caseload"), _("Caseload")),
+            (reverse("people:team_overview"), _("Team")),
+        ]
+    if role in {Role.CARE_COORDINATOR, Role.CLINICIAN, Role.PEER_SUPPORT_WORKER}:
+        return [(reverse("people:caseload"), _("Caseload"))]
+    if role == Role.ADMINISTRATOR:
+        return [(reverse("people:organisation"), _("Organisation"))]
+    if role == Role.RESEARCHER:
+        return [(reverse("research:home"), _("Research"))]
+    return []
+
+
+def home_url_for(user: Any) -> str:
+    """Where each role lands after logging in."""
+    items = navigation_for(user)
+    return items[0][0] if items else reverse("accounts:login")

@@ -1,0 +1,56 @@
+"""Home routing, crisis help, the person's view of who has seen their record, and error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from ourplan.core import audit, queries
+from ourplan.core.navigation import home_url_for
+from ourplan.people.access import can_view_person
+from ourplan.people.models import Person
+from ourplan.people.queries import crisis_lines_for
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return redirect(home_url_for(request.user))
+
+
+@require_GET
+def help_now(request: HttpRequest) -> HttpResponse:
+    """Crisis numbers. Public, so it works even for someone who cannot log in."""
+    return render(request, "core/help_now.html", {"lines": crisis_lines_for(request.user)})
+
+
+@login_required
+@require_GET
+def my_record_access(request: HttpRequest) -> HttpResponse:
+    """The person sees who has looked at their record: role, name and date."""
+    person = Person.objects.filter(user=request.user).first()
+    if person is None or not can_view_person(request.user, person):
+        raise PermissionDenied
+    entries = queries.record_access_for(person)
+    audit.record_read(request.user, object_type="record_access_log", object_id=person.pk, person=person)
+    return render(request, "core/my_record_access.html", {"person": person, "entries": entries})
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)

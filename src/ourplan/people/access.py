@@ -1,0 +1,112 @@
+"""Who may see and do what with people's records. Deny by default.
+
+Each rule is a function that returns True only when a condition on its own
+line says so; anything not listed is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ourplan.accounts.models import CLINICAL_ROLES, Role
+from ourplan.people.models import Person, StaffMember, Supporter
+
+
+def staff_member_of(user: Any) -> StaffMember | None:
+    """The staff record of a logged-in member of staff, cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not hasattr(user, "_ourplan_staff_member"):
+        user._ourplan_staff_member = (
+            StaffMember.objects.select_related("team", "organisation").filter(user=user).first()
+        )
+    return user._ourplan_staff_member
+
+
+def _clinical_staff_team_id(user: Any) -> int | None:
+    if getattr(user, "role", None) not in CLINICAL_ROLES:
+        return None
+    staff = staff_member_of(user)
+    if staff is None:
+        return None
+    return staff.team_id
+
+
+def can_view_caseload(user: Any) -> bool:
+    """Clinical staff with a team see their team's caseload list."""
+    return _clinical_staff_team_id(user) is not None
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    """People whose records this user may open, before any search."""
+    team_id = _clinical_staff_team_id(user)
+    if team_id is None:
+        return Person.objects.none()
+    return Person.objects.filter(team_id=team_id, restricted_at__isnull=True)
+
+
+def can_view_person(user: Any, person: Person) -> bool:
+    """The person themselves, or clinical staff on the team holding the person."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role == Role.SERVICE_USER:
+        return person.user_id == user.pk
+    team_id = _clinical_staff_team_id(user)
+    if team_id is None:
+        return False
+    if person.restricted_at is not None:
+        return False
+    return person.team_id == team_id
+
+
+def can_edit_person(user: Any, person: Person) -> bool:
+    """Care coordinators and managers of the person's team change their details."""
+    if getattr(user, "role", None) not in {Role.CARE_COORDINATOR, Role.TEAM_MANAGER}:
+        return False
+    return can_view_person(user, person)
+
+
+def can_edit_own_details(user: Any, person: Person) -> bool:
+    """A person changes their own name, pronouns, language, needs and contact details."""
+    if getattr(user, "role", None) != Role.SERVICE_USER:
+        return False
+    return person.user_id == user.pk and person.restricted_at is None
+
+
+def can_change_coordinator(user: Any, person: Person) -> bool:
+    """Allocation is the team manager's or a coordinator's job on that team."""
+    return can_edit_person(user, person)
+
+
+def can_invite(user: Any, person: Person) -> bool:
+    """Staff who can change the record can invite the person and their supporters."""
+    return can_edit_person(user, person)
+
+
+def can_create_person(user: Any) -> bool:
+    if getattr(user, "role", None) not in {Role.CARE_COORDINATOR, Role.TEAM_MANAGER}:
+        return False
+    return _clinical_staff_team_id(user) is not None
+
+
+def can_view_supporter_account(user: Any, supporter: Supporter) -> bool:
+    """Until the person's sharing choices exist, a supporter sees only their own account."""
+    if getattr(user, "role", None) != Role.SUPPORTER:
+        return False
+    return supporter.user_id == user.pk and supporter.ended_at is None
+
+
+def can_view_organisation_settings(user: Any) -> bool:
+    """Administrators look after their organisation's teams, staff and crisis lines."""
+    if getattr(user, "role", None) != Role.ADMINISTRATOR:
+        return False
+    return staff_member_of(user) is not None
+
+
+def can_view_team_overview(user: Any) -> bool:
+    """Team managers see caseloads and continuity across their team."""
+    if getattr(user, "role", None) != Role.TEAM_MANAGER:
+        return False
+    return _clinical_staff_team_id(user) is not None

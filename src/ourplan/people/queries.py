@@ -1,0 +1,86 @@
+"""Reads of people, teams and organisations that several views share."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ourplan.accounts.models import Role
+from ourplan.people.continuity import Continuity, CoordinatorSpell, continuity_of
+from ourplan.people.models import CareTeamMembership, CrisisLine, Organisation, Person, StaffMember
+
+
+def organisation_of(user: Any) -> Organisation | None:
+    """The organisation whose service this user is using or working in."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.role == Role.SERVICE_USER:
+        person = Person.objects.select_related("organisation").filter(user=user).first()
+        return person.organisation if person else None
+    if user.role == Role.SUPPORTER:
+        person = Person.objects.select_related("organisation").filter(supporters__user=user).first()
+        return person.organisation if person else None
+    staff = StaffMember.objects.select_related("organisation").filter(user=user).first()
+    return staff.organisation if staff else None
+
+
+def crisis_lines_for(user: Any) -> list[CrisisLine]:
+    organisation = organisation_of(user)
+    if organisation is None:
+        return []
+    return list(organisation.crisis_lines.all())
+
+
+def current_coordinators() -> Prefetch:
+    """Prefetch each person's current named care coordinator in one query."""
+    return Prefetch(
+        "care_team",
+        queryset=CareTeamMembership.objects.filter(is_coordinator=True, ended_on__isnull=True).select_related(
+            "staff__user"
+        ),
+        to_attr="current_coordinator_memberships",
+    )
+
+
+def caseload(queryset: QuerySet[Person], *, search: str = "", coordinator: StaffMember | None = None) -> QuerySet[Person]:
+    """People in ``queryset`` matching a name or NHS number search, with their coordinator."""
+    if coordinator is not None:
+        queryset = queryset.filter(care_team__staff=coordinator, care_team__is_coordinator=True, care_team__ended_on__isnull=True)
+    search = search.strip()
+    if search:
+        digits = search.replace(" ", "")
+        condition = Q(given_name__icontains=search) | Q(family_name__icontains=search) | Q(preferred_name__icontains=search)
+        if digits.isdigit():
+            condition |= Q(nhs_number__startswith=digits)
+        queryset = queryset.filter(condition)
+    return queryset.prefetch_related(current_coordinators()).order_by("family_name", "given_name")
+
+
+def coordinator_history(person: Person) -> list[CareTeamMembership]:
+    return list(
+        CareTeamMembership.objects.filter(person=person, is_coordinator=True)
+        .select_related("staff__user")
+        .order_by("-started_on", "-id")
+    )
+
+
+def continuity_for(history: list[CareTeamMembership], today: date) -> Continuity:
+    spells = [CoordinatorSpell(m.staff_id, m.started_on, m.ended_on) for m in history]
+    return continuity_of(spells, today)
+
+
+def team_coordinator_loads(team_id: int) -> QuerySet[StaffMember]:
+    """Each coordinator in a team with the number of people they coordinate now."""
+    return (
+        StaffMember.objects.filter(team_id=team_id, user__role=Role.CARE_COORDINATOR, user__is_active=True)
+        .select_related("user")
+        .annotate(
+            current_caseload=Count(
+                "memberships",
+                filter=Q(memberships__is_coordinator=True, memberships__ended_on__isnull=True),
+            )
+        )
+        .order_by("user__last_name", "user__first_name")
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from ourplan.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("people/", views.caseload, name="caseload"),
+    path("people/new/", views.person_new, name="person_new"),
+    path("people/<uuid:person_id>/", views.person_detail, name="person"),
+    path("people/<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("people/<uuid:person_id>/supporters/new/", views.supporter_new, name="supporter_new"),
+    path("people/<uuid:person_id>/coordinator/", views.coordinator_change, name="coordinator_change"),
+    path("people/<uuid:person_id>/invite/", views.invite, name="invite"),
+    path("me/", views.my_home, name="my_home"),
+    path("me/details/", views.my_details, name="my_details"),
+    path("supporting/", views.supporter_home, name="supporter_home"),
+    path("team/", views.team_overview, name="team_overview"),
+    path("organisation/", views.organisation, name="organisation"),
+]
