@@ -63,10 +63,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if enrolled:
         if request.method == "POST" and form.is_valid():
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device is not None and device.verify_token(form.cleaned_data["token"]):
+            allowed, _details = device.verify_is_allowed() if device is not None else (False, None)
+            if not allowed:
+                # django-otp slows down guessing: each wrong code doubles the wait.
+                form.add_error("token", _("Too many wrong codes. Wait a minute, then enter the newest code."))
+            elif device is not None and device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return redirect(_safe_next(request))
-            form.add_error("token", _("That code is not right. Codes change every 30 seconds: try the newest one."))
+            else:
+                form.add_error("token", _("That code is not right. Codes change every 30 seconds: try the newest one."))
         return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
     device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(_PENDING_DEVICE)).first()
     if device is None:
@@ -87,8 +92,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.info(request, _("You have logged out."))
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    return render(request, "accounts/logged_out.html")
 
 
 @require_http_methods(["GET", "POST"])

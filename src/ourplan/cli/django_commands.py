@@ -42,6 +42,10 @@ def _democode(args: argparse.Namespace) -> int:
     return _call("demo_code", args.username)
 
 
+def _dbrole(args: argparse.Namespace) -> int:
+    return _call("app_role_sql", args.role)
+
+
 def register(subparsers: Any) -> None:
     serve = subparsers.add_parser("serve", help="serve the web app (development server)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
@@ -64,3 +68,9 @@ def register(subparsers: Any) -> None:
     democode = subparsers.add_parser("democode", help="print the current security code of a demo account")
     democode.add_argument("username", help="a demo manager or administrator, e.g. manager")
     democode.set_defaults(handler=_democode)
+
+    dbrole = subparsers.add_parser(
+        "dbrole", help="print SQL for the PostgreSQL role the app runs as (audit rows append-only)"
+    )
+    dbrole.add_argument("role", nargs="?", default="ourplan_app", help="role name (default ourplan_app)")
+    dbrole.set_defaults(handler=_dbrole)

@@ -22,7 +22,9 @@ class PersonForm(NhsModelForm):
         super().__init__(*args, **kwargs)
         self.fields["nhs_number"].widget.attrs.update({"inputmode": "numeric", "class": "nhsuk-input nhsuk-input--width-10"})
         self.fields["nhs_number"].help_text = _("10 digits, for example 943 476 5919.")
+        # People type spaces; the 10-digit limit applies after they are removed.
         self.fields["nhs_number"].max_length = 14
+        self.fields["nhs_number"].validators = []
         self.fields["nhs_number"].widget.attrs["maxlength"] = 14
 
     def clean_nhs_number(self) -> str:

@@ -1,0 +1,136 @@
+"""Every URL × every method × every standing user, against a matrix of who may do what.
+
+A URL that is not in the matrix fails the suite, so new pages cannot skip access review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ourplan.accounts.services import invitation_create
+from ourplan.people.models import Supporter, SupporterKind
+from ourplan.research.models import Dataset
+
+EVERYONE = {
+    "person", "other_person", "coordinator", "other_team_coordinator", "manager", "clinician",
+    "supporter", "researcher", "administrator", "anonymous",
+}
+LOGGED_IN = EVERYONE - {"anonymous"}
+TEAM_CLINICAL = {"coordinator", "manager", "clinician"}
+ANY_CLINICAL = {"coordinator", "other_team_coordinator", "manager", "clinician"}
+EDITORS = {"coordinator", "manager"}
+PEOPLE = {"person", "other_person"}
+
+# url name -> {method: roles allowed}. Methods not listed must be refused for everyone.
+MATRIX: dict[str, dict[str, set[str]]] = {
+    "core:home": {"GET": LOGGED_IN},
+    "core:help_now": {"GET": EVERYONE},
+    "core:my_record_access": {"GET": PEOPLE},
+    "accounts:login": {"GET": EVERYONE, "POST": EVERYONE},
+    "accounts:logout": {"POST": EVERYONE},
+    "accounts:two_factor": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "accounts:accept_invitation": {"GET": EVERYONE, "POST": EVERYONE},
+    "set_language": {"GET": EVERYONE, "POST": EVERYONE},
+    "people:caseload": {"GET": ANY_CLINICAL},
+    "people:person_new": {"GET": {"coordinator", "other_team_coordinator", "manager"}, "POST": {"coordinator", "other_team_coordinator", "manager"}},
+    "people:person": {"GET": TEAM_CLINICAL | {"person"}},
+    "people:person_edit": {"GET": EDITORS, "POST": EDITORS},
+    "people:supporter_new": {"GET": EDITORS, "POST": EDITORS},
+    "people:coordinator_change": {"GET": EDITORS, "POST": EDITORS},
+    "people:invite": {"POST": EDITORS},
+    "people:my_home": {"GET": PEOPLE},
+    "people:my_details": {"GET": PEOPLE, "POST": PEOPLE},
+    "people:supporter_home": {"GET": {"supporter"}},
+    "people:team_overview": {"GET": {"manager"}},
+    "people:organisation": {"GET": {"administrator"}},
+    "research:home": {"GET": {"researcher", "manager"}, "POST": {"researcher", "manager"}},
+    "research:dataset": {"GET": {"researcher", "manager"}},
+}
+METHODS = ("GET", "POST")
+
+
+def all_url_names() -> dict[str, Any]:
+    """Every named URL pattern in the project, with its pattern object."""
+    found: dict[str, Any] = {}
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"URL pattern {entry.pattern} has no name: every URL needs one for the matrix"
+                found[f"{namespace}{entry.name}"] = entry
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    missing = sorted(set(all_url_names()) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(all_url_names()))
+    assert missing == [], f"URLs without a permission-matrix entry: {missing}"
+    assert stale == [], f"Matrix entries for URLs that no longer exist: {stale}"
+
+
+def _kwargs_for(name: str, standing: Any, extras: dict[str, Any]) -> dict[str, Any]:
+    pattern = all_url_names()[name].pattern
+    converters = getattr(pattern, "converters", {})
+    kwargs: dict[str, Any] = {}
+    for key in converters:
+        if key == "person_id":
+            kwargs[key] = standing.person.pk
+        elif key == "token":
+            kwargs[key] = extras["token"]
+        elif key == "dataset_id":
+            kwargs[key] = extras["dataset"].pk
+        else:  # pragma: no cover - a new URL parameter must be taught to this test
+            raise AssertionError(f"No matrix value for URL parameter {key!r} of {name}")
+    return kwargs
+
+
+def _outcome(response: Any) -> str:
+    """'allowed' when the view did its work; 'denied' when access control stopped it."""
+    if response.status_code in (403, 404, 405):
+        return "denied"
+    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
+        return "denied"
+    if response.status_code == 302 and reverse("accounts:two_factor") in response["Location"]:
+        return "denied"
+    return "allowed"
+
+
+@pytest.fixture
+def extras(standing: Any) -> dict[str, Any]:
+    invitee = Supporter.objects.create(
+        person=standing.person, given_name="Nell", kind=SupporterKind.FRIEND, relationship="my friend"
+    )
+    issued = invitation_create(actor=standing.coordinator, supporter=invitee)
+    dataset = Dataset.objects.create(
+        organisation=standing.organisation, uploaded_by=standing.researcher, name="scores",
+        original_filename="scores.csv", content="site,score\nA,1\nA,2\nB,3\nB,4\n", row_count=4,
+        columns=["site", "score"],
+    )
+    return {"token": issued.token, "dataset": dataset}
+
+
+@pytest.mark.django_db
+def test_permission_matrix_has_no_unexpected_allows_or_denies(standing: Any, extras: dict[str, Any], client_for: Any) -> None:
+    unexpected: list[str] = []
+    checked = 0
+    for name, rules in MATRIX.items():
+        url = reverse(name, kwargs=_kwargs_for(name, standing, extras))
+        for method in METHODS:
+            allowed_roles = rules.get(method, set())
+            for role, user in standing.users().items():
+                client = client_for(user)
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                outcome = _outcome(response)
+                expected = "allowed" if role in allowed_roles else "denied"
+                checked += 1
+                if outcome != expected:
+                    unexpected.append(f"{method} {name} as {role}: expected {expected}, got {outcome} ({response.status_code})")
+    assert unexpected == [], "\n".join(unexpected)
+    assert checked == len(MATRIX) * len(METHODS) * len(standing.users())
