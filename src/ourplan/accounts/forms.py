@@ -11,8 +11,18 @@ from ourplan.core.forms import NhsForm
 
 
 class LoginForm(NhsForm):
-    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
@@ -25,15 +35,26 @@ class LoginForm(NhsForm):
         if username and password:
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None or not self.user_cache.is_active:
-                raise forms.ValidationError(_("The username or password is not right. Check them and try again."), code="invalid_login")
+                raise forms.ValidationError(
+                    _("The username or password is not right. Check them and try again."),
+                    code="invalid_login",
+                )
         return cleaned
 
 
 class TokenForm(NhsForm):
     token = forms.CharField(
-        label=_("Security code"), min_length=6, max_length=6,
+        label=_("Security code"),
+        min_length=6,
+        max_length=6,
         help_text=_("The 6-digit code shown in your authenticator app."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "nhsuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "nhsuk-input--width-5",
+            }
+        ),
     )
 
     def clean_token(self) -> str:
@@ -44,14 +65,32 @@ class TokenForm(NhsForm):
 
 
 class AcceptInvitationForm(NhsForm):
-    username = forms.CharField(label=_("Choose a username"), max_length=150, help_text=_("You will use this to log in. Letters, numbers and @ . + - _ only."), widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}))
-    password = forms.CharField(label=_("Choose a password"), strip=False, help_text=_("At least 12 characters. A few random words work well."), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password_again = forms.CharField(label=_("Type the password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    username = forms.CharField(
+        label=_("Choose a username"),
+        max_length=150,
+        help_text=_("You will use this to log in. Letters, numbers and @ . + - _ only."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        help_text=_("At least 12 characters. A few random words work well."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean_username(self) -> str:
         value = self.cleaned_data["username"].strip()
         if not all(ch.isalnum() or ch in "@.+-_" for ch in value):
-            raise forms.ValidationError(_("Use only letters, numbers and @ . + - _ in your username."))
+            raise forms.ValidationError(
+                _("Use only letters, numbers and @ . + - _ in your username.")
+            )
         return value
 
     def clean(self) -> dict[str, Any]:

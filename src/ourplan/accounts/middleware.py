@@ -40,7 +40,12 @@ class SessionLifetimeMiddleware:
 
 
 # Pages a user who still owes a second factor may reach.
-SECOND_FACTOR_EXEMPT_URL_NAMES = {"accounts:two_factor", "accounts:logout", "core:help_now", "set_language"}
+SECOND_FACTOR_EXEMPT_URL_NAMES = {
+    "accounts:two_factor",
+    "accounts:logout",
+    "core:help_now",
+    "set_language",
+}
 
 
 def user_must_verify(user: object) -> bool:
@@ -64,7 +69,13 @@ class SecondFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: object, view_kwargs: object) -> HttpResponse | None:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: object,
+        view_kwargs: object,
+    ) -> HttpResponse | None:
         if not user_must_verify(request.user):
             return None
         match = request.resolver_match

@@ -78,16 +78,32 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def usable(self, now: datetime | None = None) -> InvitationQuerySet:
-        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
 
 
 class Invitation(models.Model):
     """A one-time link that lets a service user or supporter set up their login."""
 
     token_hash = models.CharField(max_length=64, unique=True)
-    role = models.CharField(max_length=30, choices=[(Role.SERVICE_USER, Role.SERVICE_USER.label), (Role.SUPPORTER, Role.SUPPORTER.label)])
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="invitations")
-    supporter = models.ForeignKey("people.Supporter", null=True, blank=True, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(
+        max_length=30,
+        choices=[
+            (Role.SERVICE_USER, Role.SERVICE_USER.label),
+            (Role.SUPPORTER, Role.SUPPORTER.label),
+        ],
+    )
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
+    )
+    supporter = models.ForeignKey(
+        "people.Supporter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -28,10 +28,16 @@ class InvitationError(Exception):
     @property
     def message(self) -> str:
         return {
-            "unknown": _("This invitation link is not valid. Check you copied the whole link, or ask your care team for a new one."),
-            "used": _("This invitation has already been used. Log in with the password you chose, or ask your care team for a new invitation."),
+            "unknown": _(
+                "This invitation link is not valid. Check you copied the whole link, or ask your care team for a new one."
+            ),
+            "used": _(
+                "This invitation has already been used. Log in with the password you chose, or ask your care team for a new invitation."
+            ),
             "expired": _("This invitation has expired. Ask your care team for a new one."),
-            "revoked": _("This invitation was replaced by a newer one. Use the latest link you were given."),
+            "revoked": _(
+                "This invitation was replaced by a newer one. Use the latest link you were given."
+            ),
             "has_account": _("An account already exists for you. Log in instead."),
         }[self.reason]
 
@@ -43,11 +49,13 @@ class IssuedInvitation:
 
 
 @transaction.atomic
-def invitation_create(*, actor: Any, person: Any | None = None, supporter: Any | None = None) -> IssuedInvitation:
+def invitation_create(
+    *, actor: Any, person: Any | None = None, supporter: Any | None = None
+) -> IssuedInvitation:
     """Issue a one-time link for a person or a supporter, replacing any earlier unused link."""
     if (person is None) == (supporter is None):
         raise TypeError("Invite exactly one of a person or a supporter.")
-    target_user_id = (person or supporter).user_id
+    target_user_id = person.user_id if person is not None else supporter.user_id  # type: ignore[union-attr]
     if target_user_id is not None:
         raise ValidationError(_("They already have an account."))
     now = timezone.now()
@@ -65,7 +73,13 @@ def invitation_create(*, actor: Any, person: Any | None = None, supporter: Any |
         expires_at=now + settings.INVITATION_LIFETIME,
     )
     about = person if person is not None else supporter.person  # type: ignore[union-attr]
-    audit.record(actor=actor, action=AuditAction.CREATE, object_type="invitation", object_id=invitation.pk, person=about)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="invitation",
+        object_id=invitation.pk,
+        person=about,
+    )
     return IssuedInvitation(invitation=invitation, token=token)
 
 
@@ -98,7 +112,12 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
         raise ValidationError({"username": _("That username is taken. Choose another.")})
     target = invitation.person or invitation.supporter
     assert target is not None
-    user = User(username=username, role=invitation.role, first_name=target.given_name, last_name=target.family_name)
+    user = User(
+        username=username,
+        role=invitation.role,
+        first_name=target.given_name,
+        last_name=target.family_name,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -108,7 +127,9 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
     person = invitation.person or invitation.supporter.person  # type: ignore[union-attr]
-    audit.record(actor=user, action=AuditAction.CREATE, object_type="user", object_id=user.pk, person=person)
+    audit.record(
+        actor=user, action=AuditAction.CREATE, object_type="user", object_id=user.pk, person=person
+    )
     return user
 
 

@@ -25,7 +25,9 @@ _PENDING_DEVICE = "ourplan_pending_totp_device"
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return settings.LOGIN_REDIRECT_URL
 
@@ -56,7 +58,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     user = request.user
-    if user.is_verified() and not request.GET.get("setup"):  # type: ignore[union-attr]
+    if user.is_verified() and not request.GET.get("setup"):  # type: ignore[union-attr,attr-defined]
         return redirect(_safe_next(request))
     enrolled = user_has_device(user)
     form = TokenForm(data=request.POST or None)
@@ -66,14 +68,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             allowed, _details = device.verify_is_allowed() if device is not None else (False, None)
             if not allowed:
                 # django-otp slows down guessing: each wrong code doubles the wait.
-                form.add_error("token", _("Too many wrong codes. Wait a minute, then enter the newest code."))
+                form.add_error(
+                    "token", _("Too many wrong codes. Wait a minute, then enter the newest code.")
+                )
             elif device is not None and device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
                 return redirect(_safe_next(request))
             else:
-                form.add_error("token", _("That code is not right. Codes change every 30 seconds: try the newest one."))
-        return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
-    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(_PENDING_DEVICE)).first()
+                form.add_error(
+                    "token",
+                    _("That code is not right. Codes change every 30 seconds: try the newest one."),
+                )
+        return render(
+            request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+        )
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=False, pk=request.session.get(_PENDING_DEVICE)
+    ).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
         request.session[_PENDING_DEVICE] = device.pk
@@ -83,10 +94,22 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             request.session.pop(_PENDING_DEVICE, None)
             otp_login(request, device)
-            messages.success(request, _("Two-step verification is set up. You will need your app each time you log in."))
+            messages.success(
+                request,
+                _("Two-step verification is set up. You will need your app each time you log in."),
+            )
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code is not right. Check the time on your phone is correct and try the newest code."))
-    return render(request, "accounts/two_factor_setup.html", {"form": form, "next": _safe_next(request), **totp_setup_context(device, user)})
+        form.add_error(
+            "token",
+            _(
+                "That code is not right. Check the time on your phone is correct and try the newest code."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "next": _safe_next(request), **totp_setup_context(device, user)},
+    )
 
 
 @require_POST
@@ -100,13 +123,24 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_for_token(token)
     except services.InvitationError as error:
-        return render(request, "accounts/invitation_invalid.html", {"message": error.message}, status=410 if error.reason != "unknown" else 404)
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"message": error.message},
+            status=410 if error.reason != "unknown" else 404,
+        )
     form = AcceptInvitationForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+            user = services.invitation_accept(
+                token=token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
         except services.InvitationError as error:
-            return render(request, "accounts/invitation_invalid.html", {"message": error.message}, status=410)
+            return render(
+                request, "accounts/invitation_invalid.html", {"message": error.message}, status=410
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -118,4 +152,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Your account is ready. Welcome to ourplan."))
             return redirect("core:home")
     target = invitation.person or invitation.supporter
-    return render(request, "accounts/accept_invitation.html", {"form": form, "called": getattr(target, "preferred_name", "") or target.given_name})  # type: ignore[union-attr]
+    assert target is not None
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"form": form, "called": getattr(target, "preferred_name", "") or target.given_name},
+    )  # type: ignore[union-attr]

@@ -18,7 +18,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "show_crisis_link": False, "crisis_lines": []}
     items = [
-        {"href": href, "label": label, "current": request.path.startswith(href) and href != "/" or request.path == href}
+        {
+            "href": href,
+            "label": label,
+            "current": (request.path.startswith(href) and href != "/") or request.path == href,
+        }
         for href, label in navigation_for(user)
     ]
     in_person_view = user.role in {Role.SERVICE_USER, Role.SUPPORTER}

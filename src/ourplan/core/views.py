@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET
 from ourplan.core import audit, queries
 from ourplan.core.navigation import home_url_for
 from ourplan.people.access import can_view_person
-from ourplan.people.models import Person
-from ourplan.people.queries import crisis_lines_for
+from ourplan.people.queries import crisis_lines_for, person_for_user
 
 
 @require_GET
@@ -32,11 +31,13 @@ def help_now(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_record_access(request: HttpRequest) -> HttpResponse:
     """The person sees who has looked at their record: role, name and date."""
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not can_view_person(request.user, person):
         raise PermissionDenied
     entries = queries.record_access_for(person)
-    audit.record_read(request.user, object_type="record_access_log", object_id=person.pk, person=person)
+    audit.record_read(
+        request.user, object_type="record_access_log", object_id=person.pk, person=person
+    )
     return render(request, "core/my_record_access.html", {"person": person, "entries": entries})
 
 

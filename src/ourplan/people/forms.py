@@ -9,22 +9,48 @@ from django.utils.translation import gettext_lazy as _
 from ourplan.core.forms import DateInput, NhsForm, NhsModelForm
 from ourplan.people.models import Person, StaffMember, Supporter
 from ourplan.people.nhs_number import normalise_nhs_number
-from ourplan.people.services import PERSON_EDITABLE_FIELDS, PERSON_SELF_EDITABLE_FIELDS, SUPPORTER_EDITABLE_FIELDS
+from ourplan.people.services import (
+    PERSON_EDITABLE_FIELDS,
+    PERSON_SELF_EDITABLE_FIELDS,
+    SUPPORTER_EDITABLE_FIELDS,
+)
+
+
+class CoordinatorChoiceField(forms.ModelChoiceField):
+    """Care coordinators listed by name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
+def _coordinator_field_of(form: forms.BaseForm) -> forms.ModelChoiceField:
+    field = form.fields["coordinator"]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class PersonForm(NhsModelForm):
     class Meta:
         model = Person
         fields = PERSON_EDITABLE_FIELDS
-        widgets = {"date_of_birth": DateInput(), "communication_needs": forms.Textarea(attrs={"rows": 3}), "accessibility_needs": forms.Textarea(attrs={"rows": 3}), "address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "date_of_birth": DateInput(),
+            "communication_needs": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nhs_number"].widget.attrs.update({"inputmode": "numeric", "class": "nhsuk-input nhsuk-input--width-10"})
+        self.fields["nhs_number"].widget.attrs.update(
+            {"inputmode": "numeric", "class": "nhsuk-input nhsuk-input--width-10"}
+        )
         self.fields["nhs_number"].help_text = _("10 digits, for example 943 476 5919.")
         # People type spaces; the 10-digit limit applies after they are removed.
-        self.fields["nhs_number"].max_length = 14
-        self.fields["nhs_number"].validators = []
+        nhs_field = self.fields["nhs_number"]
+        assert isinstance(nhs_field, forms.CharField)
+        nhs_field.max_length = 14
+        nhs_field.validators = []
         self.fields["nhs_number"].widget.attrs["maxlength"] = 14
 
     def clean_nhs_number(self) -> str:
@@ -38,18 +64,29 @@ class PersonForm(NhsModelForm):
 
 
 class NewPersonForm(PersonForm):
-    coordinator = forms.ModelChoiceField(queryset=StaffMember.objects.none(), required=False, label=_("Named care coordinator"), empty_label=_("Not allocated yet"))
+    coordinator = CoordinatorChoiceField(
+        queryset=StaffMember.objects.none(),
+        required=False,
+        label=_("Named care coordinator"),
+        empty_label=_("Not allocated yet"),
+    )
 
     def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = StaffMember.objects.filter(team=team, user__role="care_coordinator", user__is_active=True).select_related("user")
+        _coordinator_field_of(self).queryset = StaffMember.objects.filter(
+            team=team, user__role="care_coordinator", user__is_active=True
+        ).select_related("user")
 
 
 class SelfDetailsForm(NhsModelForm):
     class Meta:
         model = Person
         fields = PERSON_SELF_EDITABLE_FIELDS
-        widgets = {"communication_needs": forms.Textarea(attrs={"rows": 3}), "accessibility_needs": forms.Textarea(attrs={"rows": 3}), "address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "communication_needs": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class SupporterForm(NhsModelForm):
@@ -60,17 +97,29 @@ class SupporterForm(NhsModelForm):
 
 
 class CoordinatorChangeForm(NhsForm):
-    coordinator = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("New care coordinator"))
+    coordinator = CoordinatorChoiceField(
+        queryset=StaffMember.objects.none(), label=_("New care coordinator")
+    )
     started_on = forms.DateField(label=_("Starts on"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=200, help_text=_("Needed when someone is already the coordinator, for example 'coordinator left the team' or 'the person asked for a change'."))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Needed when someone is already the coordinator, for example 'coordinator left the team' or 'the person asked for a change'."
+        ),
+    )
 
     def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = StaffMember.objects.filter(team=team, user__role="care_coordinator", user__is_active=True).select_related("user")
-        self.fields["coordinator"].label_from_instance = lambda staff: staff.user.display_name  # type: ignore[attr-defined]
+        _coordinator_field_of(self).queryset = StaffMember.objects.filter(
+            team=team, user__role="care_coordinator", user__is_active=True
+        ).select_related("user")
         self.initial.setdefault("started_on", timezone.localdate())
 
 
 class SearchForm(NhsForm):
-    q = forms.CharField(label=_("Find a person by name or NHS number"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Find a person by name or NHS number"), required=False, max_length=100
+    )
     mine = forms.BooleanField(label=_("Only people I coordinate"), required=False)

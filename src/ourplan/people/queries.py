@@ -9,7 +9,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ourplan.accounts.models import Role
 from ourplan.people.continuity import Continuity, CoordinatorSpell, continuity_of
-from ourplan.people.models import CareTeamMembership, CrisisLine, Organisation, Person, StaffMember
+from ourplan.people.models import (
+    CareTeamMembership,
+    CrisisLine,
+    Organisation,
+    Person,
+    StaffMember,
+    Supporter,
+)
 
 
 def organisation_of(user: Any) -> Organisation | None:
@@ -26,6 +33,20 @@ def organisation_of(user: Any) -> Organisation | None:
     return staff.organisation if staff else None
 
 
+def person_for_user(user: Any) -> Person | None:
+    """The service-user record a login belongs to, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.select_related("organisation", "team").filter(user=user).first()
+
+
+def supporter_for_user(user: Any) -> Supporter | None:
+    """The supporter record a login belongs to, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Supporter.objects.select_related("person").filter(user=user).first()
+
+
 def crisis_lines_for(user: Any) -> list[CrisisLine]:
     organisation = organisation_of(user)
     if organisation is None:
@@ -37,21 +58,31 @@ def current_coordinators() -> Prefetch:
     """Prefetch each person's current named care coordinator in one query."""
     return Prefetch(
         "care_team",
-        queryset=CareTeamMembership.objects.filter(is_coordinator=True, ended_on__isnull=True).select_related(
-            "staff__user"
-        ),
+        queryset=CareTeamMembership.objects.filter(
+            is_coordinator=True, ended_on__isnull=True
+        ).select_related("staff__user"),
         to_attr="current_coordinator_memberships",
     )
 
 
-def caseload(queryset: QuerySet[Person], *, search: str = "", coordinator: StaffMember | None = None) -> QuerySet[Person]:
+def caseload(
+    queryset: QuerySet[Person], *, search: str = "", coordinator: StaffMember | None = None
+) -> QuerySet[Person]:
     """People in ``queryset`` matching a name or NHS number search, with their coordinator."""
     if coordinator is not None:
-        queryset = queryset.filter(care_team__staff=coordinator, care_team__is_coordinator=True, care_team__ended_on__isnull=True)
+        queryset = queryset.filter(
+            care_team__staff=coordinator,
+            care_team__is_coordinator=True,
+            care_team__ended_on__isnull=True,
+        )
     search = search.strip()
     if search:
         digits = search.replace(" ", "")
-        condition = Q(given_name__icontains=search) | Q(family_name__icontains=search) | Q(preferred_name__icontains=search)
+        condition = (
+            Q(given_name__icontains=search)
+            | Q(family_name__icontains=search)
+            | Q(preferred_name__icontains=search)
+        )
         if digits.isdigit():
             condition |= Q(nhs_number__startswith=digits)
         queryset = queryset.filter(condition)
@@ -74,7 +105,9 @@ def continuity_for(history: list[CareTeamMembership], today: date) -> Continuity
 def team_coordinator_loads(team_id: int) -> QuerySet[StaffMember]:
     """Each coordinator in a team with the number of people they coordinate now."""
     return (
-        StaffMember.objects.filter(team_id=team_id, user__role=Role.CARE_COORDINATOR, user__is_active=True)
+        StaffMember.objects.filter(
+            team_id=team_id, user__role=Role.CARE_COORDINATOR, user__is_active=True
+        )
         .select_related("user")
         .annotate(
             current_caseload=Count(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,18 +22,31 @@ from ourplan.accounts.services import invitation_create
 from ourplan.core import audit
 from ourplan.core.forms import NhsFormMixin
 from ourplan.people import access, queries, services
-from ourplan.people.forms import CoordinatorChangeForm, NewPersonForm, PersonForm, SearchForm, SelfDetailsForm, SupporterForm
+from ourplan.people.forms import (
+    CoordinatorChangeForm,
+    NewPersonForm,
+    PersonForm,
+    SearchForm,
+    SelfDetailsForm,
+    SupporterForm,
+)
 from ourplan.people.models import CareTeamMembership, Person, StaffMember, Supporter
 
 PAGE_SIZE = 50
 
 
-def _person_or_404(request: HttpRequest, person_id: object, rule=access.can_view_person) -> Person:  # type: ignore[no-untyped-def]
-    """Fetch a person only if this user may act on them; otherwise a 404 that reveals nothing."""
+def _person_or_404(
+    request: HttpRequest,
+    person_id: Any,
+    rule: Callable[[Any, Person], bool] = access.can_view_person,
+) -> Person:
+    """Fetch a person only if this user may act on them; otherwise a 403 that reveals nothing."""
     person = Person.objects.select_related("team", "organisation").filter(pk=person_id).first()
     if person is None or not rule(request.user, person):
         if person is not None:
-            audit.record(actor=request.user, action="denied", object_type="person", object_id=person_id)
+            audit.record(
+                actor=request.user, action="denied", object_type="person", object_id=person_id
+            )
         raise PermissionDenied
     return person
 
@@ -51,11 +68,24 @@ def caseload(request: HttpRequest) -> HttpResponse:
     search = form.cleaned_data["q"] if form.is_valid() else ""
     only_mine = form.is_valid() and form.cleaned_data["mine"]
     me = access.staff_member_of(request.user)
-    people = queries.caseload(access.visible_people(request.user), search=search, coordinator=me if only_mine else None)
+    people = queries.caseload(
+        access.visible_people(request.user), search=search, coordinator=me if only_mine else None
+    )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record_listed(request.user, object_type="caseload", people=list(page.object_list))
     template = "people/_caseload_results.html" if request.htmx else "people/caseload.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "page": page, "search": search, "only_mine": only_mine, "team": me.team if me else None, "can_create": access.can_create_person(request.user)})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "search": search,
+            "only_mine": only_mine,
+            "team": me.team if me else None,
+            "can_create": access.can_create_person(request.user),
+        },
+    )
 
 
 @login_required
@@ -69,11 +99,18 @@ def person_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.PERSON_EDITABLE_FIELDS}
         try:
-            person = services.person_create(actor=request.user, team=me.team, coordinator=form.cleaned_data["coordinator"], **fields)
+            person = services.person_create(
+                actor=request.user,
+                team=me.team,
+                coordinator=form.cleaned_data["coordinator"],
+                **fields,
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
-            messages.success(request, _("%(name)s has been added to the caseload.") % {"name": person.full_name})
+            messages.success(
+                request, _("%(name)s has been added to the caseload.") % {"name": person.full_name}
+            )
             return redirect("people:person", person_id=person.pk)
     return render(request, "people/person_form.html", {"form": form, "title": _("Add a person")})
 
@@ -91,7 +128,9 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "person": person,
         "age": person.age_on(today),
         "supporters": person.supporters.filter(ended_at__isnull=True),
-        "care_team": CareTeamMembership.objects.filter(person=person, ended_on__isnull=True).select_related("staff__user"),
+        "care_team": CareTeamMembership.objects.filter(
+            person=person, ended_on__isnull=True
+        ).select_related("staff__user"),
         "coordinator_history": history,
         "current_coordinator": next((m for m in history if m.ended_on is None), None),
         "continuity": queries.continuity_for(history, today),
@@ -118,7 +157,15 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
             return redirect("people:person", person_id=person.pk)
     else:
         audit.record_read(request.user, object_type="person", object_id=person.pk, person=person)
-    return render(request, "people/person_form.html", {"form": form, "person": person, "title": _("Change %(name)s's details") % {"name": person.called}})
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Change %(name)s's details") % {"name": person.called},
+        },
+    )
 
 
 @login_required
@@ -144,7 +191,13 @@ def coordinator_change(request: HttpRequest, person_id: str) -> HttpResponse:
     form = CoordinatorChangeForm(data=request.POST or None, team=person.team)
     if request.method == "POST" and form.is_valid():
         try:
-            services.coordinator_change(actor=request.user, person=person, coordinator=form.cleaned_data["coordinator"], on=form.cleaned_data["started_on"], reason=form.cleaned_data["reason"])
+            services.coordinator_change(
+                actor=request.user,
+                person=person,
+                coordinator=form.cleaned_data["coordinator"],
+                on=form.cleaned_data["started_on"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -152,7 +205,11 @@ def coordinator_change(request: HttpRequest, person_id: str) -> HttpResponse:
             return redirect("people:person", person_id=person.pk)
     else:
         audit.record_read(request.user, object_type="care_team", object_id=person.pk, person=person)
-    return render(request, "people/coordinator_form.html", {"form": form, "person": person, "history": queries.coordinator_history(person)})
+    return render(
+        request,
+        "people/coordinator_form.html",
+        {"form": form, "person": person, "history": queries.coordinator_history(person)},
+    )
 
 
 @login_required
@@ -163,17 +220,29 @@ def invite(request: HttpRequest, person_id: str) -> HttpResponse:
     supporter_id = request.POST.get("supporter")
     supporter = None
     if supporter_id:
-        supporter = Supporter.objects.filter(pk=supporter_id, person=person, ended_at__isnull=True).first() if _is_uuid(supporter_id) else None
+        supporter = (
+            Supporter.objects.filter(pk=supporter_id, person=person, ended_at__isnull=True).first()
+            if _is_uuid(supporter_id)
+            else None
+        )
         if supporter is None:
             raise PermissionDenied
     try:
-        issued = invitation_create(actor=request.user, person=None if supporter else person, supporter=supporter)
+        issued = invitation_create(
+            actor=request.user, person=None if supporter else person, supporter=supporter
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("people:person", person_id=person.pk)
-    link = request.build_absolute_uri(reverse("accounts:accept_invitation", kwargs={"token": issued.token}))
+    link = request.build_absolute_uri(
+        reverse("accounts:accept_invitation", kwargs={"token": issued.token})
+    )
     # Shown once on the next page and never stored: only its hash is kept.
-    request.session["ourplan_invitation_link"] = {"link": link, "for": (supporter or person).full_name, "expires": issued.invitation.expires_at.isoformat()}
+    request.session["ourplan_invitation_link"] = {
+        "link": link,
+        "for": (supporter or person).full_name,
+        "expires": issued.invitation.expires_at.isoformat(),
+    }
     return redirect("people:person", person_id=person.pk)
 
 
@@ -191,25 +260,38 @@ def _is_uuid(value: str) -> bool:
 @require_GET
 def my_home(request: HttpRequest) -> HttpResponse:
     """The person's own home: their details, their care coordinator and the people in their life."""
-    person = Person.objects.select_related("organisation", "team").filter(user=request.user).first()
+    person = queries.person_for_user(request.user)
     if person is None or not access.can_view_person(request.user, person):
         raise PermissionDenied
     history = queries.coordinator_history(person)
     audit.record_read(request.user, object_type="person", object_id=person.pk, person=person)
-    return render(request, "people/my_home.html", {"person": person, "coordinator": next((m for m in history if m.ended_on is None), None), "supporters": person.supporters.filter(ended_at__isnull=True)})
+    return render(
+        request,
+        "people/my_home.html",
+        {
+            "person": person,
+            "coordinator": next((m for m in history if m.ended_on is None), None),
+            "supporters": person.supporters.filter(ended_at__isnull=True),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_details(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user=request.user).first()
+    person = queries.person_for_user(request.user)
     if person is None or not access.can_edit_own_details(request.user, person):
         raise PermissionDenied
     form = SelfDetailsForm(data=request.POST or None, instance=Person.objects.get(pk=person.pk))
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.person_update(actor=request.user, person=person, fields=changed, allowed=services.PERSON_SELF_EDITABLE_FIELDS)
+            services.person_update(
+                actor=request.user,
+                person=person,
+                fields=changed,
+                allowed=services.PERSON_SELF_EDITABLE_FIELDS,
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -223,10 +305,14 @@ def my_details(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def supporter_home(request: HttpRequest) -> HttpResponse:
-    supporter = Supporter.objects.select_related("person").filter(user=request.user).first()
+    supporter = queries.supporter_for_user(request.user)
     if supporter is None or not access.can_view_supporter_account(request.user, supporter):
         raise PermissionDenied
-    return render(request, "people/supporter_home.html", {"supporter": supporter, "called": supporter.person.called})
+    return render(
+        request,
+        "people/supporter_home.html",
+        {"supporter": supporter, "called": supporter.person.called},
+    )
 
 
 @login_required
@@ -237,10 +323,18 @@ def team_overview(request: HttpRequest) -> HttpResponse:
     me = access.staff_member_of(request.user)
     assert me is not None and me.team_id is not None
     team_people = Person.objects.filter(team_id=me.team_id, restricted_at__isnull=True)
-    year_ago = timezone.localdate() - timezone.timedelta(days=365)
+    year_ago = timezone.localdate() - timedelta(days=365)
     total = team_people.count()
-    with_current = team_people.filter(care_team__is_coordinator=True, care_team__ended_on__isnull=True).distinct().count()
-    changed = team_people.filter(care_team__is_coordinator=True, care_team__ended_on__gt=year_ago).distinct().count()
+    with_current = (
+        team_people.filter(care_team__is_coordinator=True, care_team__ended_on__isnull=True)
+        .distinct()
+        .count()
+    )
+    changed = (
+        team_people.filter(care_team__is_coordinator=True, care_team__ended_on__gt=year_ago)
+        .distinct()
+        .count()
+    )
     context = {
         "team": me.team,
         "total": total,
@@ -259,6 +353,17 @@ def organisation(request: HttpRequest) -> HttpResponse:
     me = access.staff_member_of(request.user)
     assert me is not None
     org = me.organisation
-    teams = org.teams.annotate(staff_count=Count("staff", distinct=True), people_count=Count("caseload", distinct=True))
+    teams = org.teams.annotate(
+        staff_count=Count("staff", distinct=True), people_count=Count("caseload", distinct=True)
+    )
     staff = StaffMember.objects.filter(organisation=org).select_related("user", "team")
-    return render(request, "people/organisation.html", {"organisation": org, "teams": teams, "staff": staff, "crisis_lines": org.crisis_lines.all()})
+    return render(
+        request,
+        "people/organisation.html",
+        {
+            "organisation": org,
+            "teams": teams,
+            "staff": staff,
+            "crisis_lines": org.crisis_lines.all(),
+        },
+    )

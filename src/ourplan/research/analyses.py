@@ -21,8 +21,10 @@ def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     converted = pd.to_numeric(frame[column], errors="coerce")
     bad = frame[column].notna() & converted.isna()
     if bad.any():
-        row = int(bad.idxmax())
-        raise AnalysisError(f"Column '{column}' has a value that is not a number on row {row + 2}: {frame[column][row]!r}.")
+        row = int(bad.to_numpy().argmax())
+        raise AnalysisError(
+            f"Column '{column}' has a value that is not a number on row {row + 2}: {frame[column].iloc[row]!r}."
+        )
     return converted
 
 
@@ -31,27 +33,49 @@ def run_analysis(frame: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]
     kind = options["analysis"]
     if kind == "correlate":
         numeric = pd.DataFrame({c: _numeric(frame, c) for c in options["columns"]})
-        return {"kind": kind, "result": correlate_report(numeric, list(options["columns"]), method=options.get("method") or "pearson"), "chart": None}
+        return {
+            "kind": kind,
+            "result": correlate_report(
+                numeric, list(options["columns"]), method=options.get("method") or "pearson"
+            ),
+            "chart": None,
+        }
     values = _numeric(frame, options["value"])
     groups = frame[options["group"]].astype("string").fillna(pd.NA)
     if kind == "describe":
         rows = [asdict(d) for d in describe_by_group(values.tolist(), groups.tolist())]
         chart_rows = [r for r in rows if r.get("n", 0) > 1]
-        return {"kind": kind, "result": {"groups": rows}, "chart": _chart(chart_rows, options["value"])}
+        return {
+            "kind": kind,
+            "result": {"groups": rows},
+            "chart": _chart(chart_rows, options["value"]),
+        }
     if kind == "anova":
         result = anova_report(values.tolist(), groups.tolist())
         return {"kind": kind, "result": result, "chart": _chart(result["groups"], options["value"])}
     if kind == "kruskal":
-        return {"kind": kind, "result": kruskal_report(values.tolist(), groups.tolist()), "chart": None}
+        return {
+            "kind": kind,
+            "result": kruskal_report(values.tolist(), groups.tolist()),
+            "chart": None,
+        }
     if kind == "ancova":
         covariates = list(options["covariates"])
         data = pd.DataFrame({options["value"]: values, options["group"]: groups})
         for column in covariates:
             converted = pd.to_numeric(frame[column], errors="coerce")
             # A covariate that is mostly text is categorical (e.g. gender); otherwise numeric.
-            data[column] = converted if converted.notna().sum() >= frame[column].notna().sum() else frame[column]
+            data[column] = (
+                converted
+                if converted.notna().sum() >= frame[column].notna().sum()
+                else frame[column]
+            )
         result = ancova_report(data, options["value"], options["group"], covariates)
-        return {"kind": kind, "result": result, "chart": _chart(result["adjusted_means"], f"{options['value']} (adjusted)")}
+        return {
+            "kind": kind,
+            "result": result,
+            "chart": _chart(result["adjusted_means"], f"{options['value']} (adjusted)"),
+        }
     raise AnalysisError(f"Unknown analysis: {kind}")
 
 
@@ -60,7 +84,10 @@ def _chart(groups: list[dict[str, Any]], label: str) -> dict[str, str] | None:
     if not groups:
         return None
     # Imported here: matplotlib is slow to import and only charts need it.
-    from ourplan.reports.charts import mean_ci_chart
+    from ourplan.reports.charts import mean_ci_figure
 
-    chart = mean_ci_chart(groups, title=label, ylabel=label)
-    return {"data_uri": "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode()).decode(), "alt": chart.alt_text}
+    chart = mean_ci_figure(groups, title=label, ylabel=label)
+    return {
+        "data_uri": "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode()).decode(),
+        "alt": chart.text,
+    }

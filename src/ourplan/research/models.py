@@ -14,8 +14,12 @@ class Dataset(models.Model):
     """A de-identified table uploaded by a researcher or manager, visible within their organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="datasets")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "people.Organisation", on_delete=models.PROTECT, related_name="datasets"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     name = models.CharField(_("name"), max_length=200)
     original_filename = models.CharField(max_length=255)

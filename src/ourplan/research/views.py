@@ -29,14 +29,27 @@ def home(request: HttpRequest) -> HttpResponse:
         staff = staff_member_of(request.user)
         assert staff is not None
         try:
-            dataset = services.dataset_upload(actor=request.user, organisation=staff.organisation, name=form.cleaned_data["name"], filename=upload.name, raw=upload.read(services.MAX_UPLOAD_BYTES + 1))
+            dataset = services.dataset_upload(
+                actor=request.user,
+                organisation=staff.organisation,
+                name=form.cleaned_data["name"],
+                filename=upload.name,
+                raw=upload.read(services.MAX_UPLOAD_BYTES + 1),
+            )
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
-            messages.success(request, _("Data set uploaded: %(rows)d rows.") % {"rows": dataset.row_count})
+            messages.success(
+                request, _("Data set uploaded: %(rows)d rows.") % {"rows": dataset.row_count}
+            )
             return redirect("research:dataset", dataset_id=dataset.pk)
     datasets = access.visible_datasets(request.user).select_related("uploaded_by")
-    return render(request, "research/home.html", {"form": form, "datasets": datasets}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "research/home.html",
+        {"form": form, "datasets": datasets},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -52,7 +65,9 @@ def dataset(request: HttpRequest, dataset_id: str) -> HttpResponse:
             outcome = run_analysis(services.dataset_frame(found), form.cleaned_data)
         except AnalysisError as error:
             form.add_error(None, str(error))
-    return render(request, "research/dataset.html", {"dataset": found, "form": form, "outcome": outcome})
+    return render(
+        request, "research/dataset.html", {"dataset": found, "form": form, "outcome": outcome}
+    )
 
 
 __all__ = ["Dataset", "dataset", "home"]

@@ -5,27 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='people.person'),
+            model_name="invitation",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invitations",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='supporter',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='people.supporter'),
+            model_name="invitation",
+            name="supporter",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invitations",
+                to="people.supporter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', False), ('role', 'service_user'), ('supporter__isnull', True)), models.Q(('role', 'supporter'), ('supporter__isnull', False)), _connector='OR'), name='invitation_for_person_or_supporter'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("person__isnull", False),
+                        ("role", "service_user"),
+                        ("supporter__isnull", True),
+                    ),
+                    models.Q(("role", "supporter"), ("supporter__isnull", False)),
+                    _connector="OR",
+                ),
+                name="invitation_for_person_or_supporter",
+            ),
         ),
     ]

@@ -43,7 +43,12 @@ class Command(BaseCommand):
                 raise CommandError("Country must be england or wales.")
         # OURPLAN_ADMIN_PASSWORD lets deployment scripts run this without a terminal.
         password = os.environ.get("OURPLAN_ADMIN_PASSWORD") or getpass.getpass("Password: ")
-        user = User(username=username, role=Role.ADMINISTRATOR, first_name=options["first_name"], last_name=options["last_name"])
+        user = User(
+            username=username,
+            role=Role.ADMINISTRATOR,
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+        )
         try:
             validate_password(password, user)
         except ValidationError as error:
@@ -53,5 +58,11 @@ class Command(BaseCommand):
                 organisation = Organisation.objects.create(code=code, name=name, country=country)
             user.set_password(password)
             user.save()
-            StaffMember.objects.create(user=user, organisation=organisation, profession=Profession.ADMINISTRATION)
-        self.stdout.write(self.style.SUCCESS(f"Administrator {username} created for {organisation.name}. They set up a security code at first login."))
+            StaffMember.objects.create(
+                user=user, organisation=organisation, profession=Profession.ADMINISTRATION
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Administrator {username} created for {organisation.name}. They set up a security code at first login."
+            )
+        )
