@@ -43,7 +43,9 @@ if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("OURPLAN_SECRET_KEY must be set when OURPLAN_ENV=production")
 
 DEBUG = env_flag("OURPLAN_DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env_list("OURPLAN_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = env_list(
+    "OURPLAN_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
 CSRF_TRUSTED_ORIGINS = env_list("OURPLAN_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     "ourplan.accounts",
     "ourplan.people",
     "ourplan.research",
+    "ourplan.plans",
+    "ourplan.studies",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +136,10 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,7 +150,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions (ASVS V7): idle timeout of 30 minutes, absolute lifetime of 12 hours.
 SESSION_IDLE_SECONDS = int(os.environ.get("OURPLAN_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_ABSOLUTE_SECONDS = int(os.environ.get("OURPLAN_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(
+    os.environ.get("OURPLAN_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60))
+)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -223,7 +232,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("OURPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "OURPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("ourplan.accounts.urls")),
     path("", include("ourplan.people.urls")),
     path("research/", include("ourplan.research.urls")),
+    path("studies/", include("ourplan.studies.urls")),
+    path("", include("ourplan.plans.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -10,7 +10,17 @@ from django.utils.translation import gettext as _
 
 from ourplan.accounts.models import Role
 from ourplan.core.navigation import navigation_for
+from ourplan.plans.models import Plan
 from ourplan.people.queries import crisis_lines_for
+
+
+def _crisis_url(user: Any) -> str:
+    """A person with a plan goes straight to their own crisis plan, which carries the numbers too."""
+    if user.role == Role.SERVICE_USER:
+        person_id = Plan.objects.filter(person__user=user).values_list("person_id", flat=True).first()
+        if person_id is not None:
+            return reverse("plans:crisis", args=[person_id])
+    return reverse("core:help_now")
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -30,6 +40,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "nav_items": items,
         "show_crisis_link": in_person_view,
         "crisis_lines": crisis_lines_for(user) if in_person_view else [],
-        "help_now_url": reverse("core:help_now"),
+        "help_now_url": _crisis_url(user),
         "crisis_link_text": _("Need help now?"),
     }

@@ -7,7 +7,10 @@ from typing import Any
 
 # Dotted paths of functions that load one app's demo data, in dependency order.
 # The first one returns the demo logins.
-DEMO_LOADERS = ("ourplan.people.demo.load_demo",)
+DEMO_LOADERS = (
+    "ourplan.people.demo.load_demo",
+    "ourplan.plans.demo.load_demo_plans",
+)
 
 
 def load_all_demo_data() -> list[Any]:

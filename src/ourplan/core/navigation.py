@@ -8,16 +8,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ourplan.accounts.models import Role
+from ourplan.people.models import Person
 
 
 def navigation_for(user: Any) -> list[tuple[str, str]]:
     """(href, label) pairs for the header menu of this user's role."""
     role = getattr(user, "role", None)
     if role == Role.SERVICE_USER:
-        return [
-            (reverse("people:my_home"), _("My plan and details")),
-            (reverse("core:my_record_access"), _("Who has seen my record")),
-        ]
+        items = [(reverse("people:my_home"), _("Home"))]
+        person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        if person_id is not None:
+            items.append((reverse("plans:plan", args=[person_id]), _("My plan")))
+        items.append((reverse("core:my_record_access"), _("Who has seen my record")))
+        return items
     if role == Role.SUPPORTER:
         return [(reverse("people:supporter_home"), _("Home"))]
     if role == Role.TEAM_MANAGER:

@@ -1,0 +1,55 @@
+"""Who may see and change a recovery plan. Deny by default.
+
+Supporters see nothing of the plan here: sharing agreements, decided by the
+person part by part, are a separate capability.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ourplan.accounts.models import Role
+from ourplan.people import access as people_access
+from ourplan.people.models import CareTeamMembership, Person
+
+
+def can_view_plan(user: Any, person: Person) -> bool:
+    """The person, and clinical staff on the person's team."""
+    return people_access.can_view_person(user, person)
+
+
+def can_edit_plan(user: Any, person: Person) -> bool:
+    """The person and their care coordinators and team manager write the plan together."""
+    if getattr(user, "role", None) not in {Role.SERVICE_USER, Role.CARE_COORDINATOR, Role.TEAM_MANAGER}:
+        return False
+    return people_access.can_view_person(user, person)
+
+
+def can_start_plan(user: Any, person: Person) -> bool:
+    if getattr(user, "role", None) not in {Role.CARE_COORDINATOR, Role.TEAM_MANAGER}:
+        return False
+    return people_access.can_view_person(user, person)
+
+
+def can_record_review(user: Any, person: Person) -> bool:
+    """Reviews are recorded by a care coordinator or the team manager."""
+    return can_start_plan(user, person)
+
+
+def can_sign_as_person(user: Any, person: Person) -> bool:
+    if getattr(user, "role", None) != Role.SERVICE_USER:
+        return False
+    return person.user_id == user.pk
+
+
+def can_sign_as_coordinator(user: Any, person: Person) -> bool:
+    """The person's named care coordinator, or the team manager."""
+    if not people_access.can_view_person(user, person):
+        return False
+    if getattr(user, "role", None) == Role.TEAM_MANAGER:
+        return True
+    if getattr(user, "role", None) != Role.CARE_COORDINATOR:
+        return False
+    return CareTeamMembership.objects.filter(
+        person=person, staff__user=user, is_coordinator=True, ended_on__isnull=True
+    ).exists()

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ourplan.core.forms import DateInput, NhsForm, NhsModelForm
+from ourplan.people.models import Supporter
+from ourplan.plans.models import (
+    AboutMe,
+    CopyGiven,
+    CrisisPlan,
+    Goal,
+    LifeArea,
+    SafetyItem,
+    StayingWellPlan,
+    StepOwner,
+    StepStatus,
+    Strength,
+    WrittenBy,
+)
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+class RevisionForm(NhsModelForm):
+    """A part form that carries the revision it was opened at, for conflict detection."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AboutMeForm(RevisionForm):
+    class Meta:
+        model = AboutMe
+        fields = AboutMe.TEXT_FIELDS
+        widgets = {name: TEXTAREA for name in AboutMe.TEXT_FIELDS}
+
+
+class StayingWellForm(RevisionForm):
+    class Meta:
+        model = StayingWellPlan
+        fields = StayingWellPlan.TEXT_FIELDS
+        widgets = {name: TEXTAREA for name in StayingWellPlan.TEXT_FIELDS}
+
+
+class CrisisForm(RevisionForm):
+    class Meta:
+        model = CrisisPlan
+        fields = (*CrisisPlan.TEXT_FIELDS, "advance_signed", "advance_witnessed")
+        widgets = {name: TEXTAREA for name in CrisisPlan.TEXT_FIELDS}
+
+
+class StrengthForm(NhsModelForm):
+    class Meta:
+        model = Strength
+        fields = ("kind", "text")
+        widgets = {"kind": forms.RadioSelect}
+
+
+class GoalForm(NhsModelForm):
+    written_by = forms.ChoiceField(label=_("Who wrote this goal?"), choices=WrittenBy.choices, widget=forms.RadioSelect, initial=WrittenBy.TOGETHER)
+
+    class Meta:
+        model = Goal
+        fields = ("text", "life_area", "written_by", "strengths")
+        widgets = {"strengths": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, plan: Any, life_areas: Any, is_person: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area_field = self.fields["life_area"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = life_areas
+        area_field.empty_label = _("Choose a life area")
+        strengths_field = self.fields["strengths"]
+        assert isinstance(strengths_field, forms.ModelMultipleChoiceField)
+        strengths_field.queryset = Strength.objects.filter(plan=plan, archived_at__isnull=True)
+        strengths_field.required = False
+        if is_person:
+            # A person writing their own goal wrote it themselves.
+            del self.fields["written_by"]
+
+
+class StepForm(NhsForm):
+    text = forms.CharField(label=_("Step"), max_length=500, help_text=_("A small, concrete thing to do next."))
+    owner = forms.ChoiceField(label=_("Who does it"), choices=StepOwner.choices, widget=forms.RadioSelect)
+    supporter = forms.ModelChoiceField(label=_("Which supporter (if a supporter does it)"), queryset=Supporter.objects.none(), required=False)
+    service = forms.CharField(label=_("Which service (if another service does it)"), max_length=200, required=False)
+    due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        supporter_field = self.fields["supporter"]
+        assert isinstance(supporter_field, forms.ModelChoiceField)
+        supporter_field.queryset = Supporter.objects.filter(person=person, ended_at__isnull=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("owner") == StepOwner.SUPPORTER and not cleaned.get("supporter"):
+            self.add_error("supporter", _("Choose which supporter does this step."))
+        if cleaned.get("owner") == StepOwner.SERVICE and not (cleaned.get("service") or "").strip():
+            self.add_error("service", _("Say which service does this step."))
+        return cleaned
+
+
+class StepStatusForm(NhsForm):
+    status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RatingForm(NhsForm):
+    score = forms.IntegerField(label=_("How far along are you, from 0 (not started) to 10 (achieved)?"), min_value=0, max_value=10, widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-2", "inputmode": "numeric"}))
+
+
+class AchieveForm(NhsForm):
+    celebration = forms.CharField(label=_("How will you mark it?"), max_length=500, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SafetyItemForm(NhsModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = SafetyItem
+        fields = ("kind", "description", "person_view", "person_view_not_obtained", "professional_view", "agreed_steps", "responsibilities", "review_on")
+        widgets = {"kind": forms.RadioSelect, "review_on": DateInput(), **{n: TEXTAREA for n in ("description", "person_view", "professional_view", "agreed_steps", "responsibilities")}}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not (cleaned.get("person_view") or "").strip() and not (cleaned.get("person_view_not_obtained") or "").strip():
+            self.add_error("person_view", _("Write the person's own view, or say why it could not be recorded."))
+        return cleaned
+
+
+class ReviewForm(NhsForm):
+    """The standard review on one page: progress, a new step, who came, sign-off and the copy."""
+
+    held_on = forms.DateField(label=_("Date of the review"), widget=DateInput())
+    person_attended = forms.BooleanField(label=_("The person was there"), required=False, initial=True)
+    supporters = forms.ModelMultipleChoiceField(label=_("Carers and supporters there"), queryset=Supporter.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    advocate = forms.CharField(label=_("Advocate there"), max_length=200, required=False)
+    professionals = forms.CharField(label=_("Professionals there"), max_length=500, required=False)
+    what_changed = forms.CharField(label=_("What changed"), max_length=4000, required=False, widget=TEXTAREA)
+    step_goal = forms.ModelChoiceField(label=_("Add a step to this goal"), queryset=Goal.objects.none(), required=False, empty_label=_("No new step"))
+    step_text = forms.CharField(label=_("New step"), max_length=500, required=False)
+    step_owner = forms.ChoiceField(label=_("Who does it"), choices=[("", _("Choose")), *StepOwner.choices], required=False)
+    step_supporter = forms.ModelChoiceField(label=_("Which supporter"), queryset=Supporter.objects.none(), required=False)
+    step_service = forms.CharField(label=_("Which service"), max_length=200, required=False)
+    step_due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+    next_review_on = forms.DateField(label=_("Next review"), widget=DateInput())
+    coordinator_signs = forms.BooleanField(label=_("I sign this version as care coordinator"), required=False)
+    person_signs = forms.BooleanField(label=_("The person signs this version here, in the room"), required=False)
+    not_signed_reason = forms.CharField(label=_("If the person is not signing, why not"), max_length=500, required=False)
+    copy_given = forms.ChoiceField(label=_("Copy given"), choices=[("", _("Not yet")), *CopyGiven.choices], required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.active_goals = list(plan.goals.filter(status="active").select_related("life_area"))
+        supporters = Supporter.objects.filter(person=plan.person, ended_at__isnull=True)
+        for name in ("supporters", "step_supporter"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = supporters
+        goal_field = self.fields["step_goal"]
+        assert isinstance(goal_field, forms.ModelChoiceField)
+        goal_field.queryset = plan.goals.filter(status="active")
+        self.initial.setdefault("held_on", timezone.localdate())
+        # One progress box per active goal, before the rest of the form.
+        progress_fields = {
+            f"progress_{goal.pk}": forms.IntegerField(
+                label=goal.text, min_value=0, max_value=10, required=False,
+                help_text=_("Progress from 0 to 10"),
+                widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-2", "inputmode": "numeric"}),
+            )
+            for goal in self.active_goals
+        }
+        self.fields = {**progress_fields, **self.fields}
+
+    def progress(self) -> dict[Goal, int]:
+        return {goal: self.cleaned_data[f"progress_{goal.pk}"] for goal in self.active_goals if self.cleaned_data.get(f"progress_{goal.pk}") is not None}
+
+    def new_step(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if not data.get("step_goal"):
+            return None
+        return {"goal": data["step_goal"], "text": data.get("step_text") or "", "owner": data.get("step_owner") or "", "supporter": data.get("step_supporter"), "service": data.get("step_service") or "", "due_on": data.get("step_due_on")}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("step_goal"):
+            if not (cleaned.get("step_text") or "").strip():
+                self.add_error("step_text", _("Write what the new step is."))
+            if not cleaned.get("step_owner"):
+                self.add_error("step_owner", _("Choose who does the new step."))
+        next_review = cleaned.get("next_review_on")
+        if next_review and next_review <= timezone.localdate():
+            self.add_error("next_review_on", _("The next review must be after today."))
+        if cleaned.get("person_signs") and not cleaned.get("person_attended"):
+            self.add_error("person_signs", _("The person can only sign in the room if they were there."))
+        return cleaned
+
+
+class NotSignedForm(NhsForm):
+    not_signed_reason = forms.CharField(label=_("Why the person has not signed"), max_length=500)
+
+
+class LifeAreaChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, LifeArea)
+        return obj.label

@@ -1,0 +1,492 @@
+"""The living plan: thin views that check access, call a service and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ourplan.core import audit
+from ourplan.core.models import AuditAction
+from ourplan.people.models import Person
+from ourplan.people.queries import crisis_lines_for
+from ourplan.plans import access, forms, queries, services
+from ourplan.plans.charts import progress_chart
+from ourplan.plans.models import AuthoredPart, Goal, GoalStep, Plan, PlanVersion, SafetyItem
+from ourplan.plans.pdf import pdf_response
+from ourplan.plans.snapshot import compare_snapshots
+
+Rule = Callable[[Any, Person], bool]
+
+
+def _person(request: HttpRequest, person_id: Any, rule: Rule) -> Person:
+    """The person, if this user passes ``rule``; otherwise refuse without saying whether they exist."""
+    person = Person.objects.select_related("organisation", "team").filter(pk=person_id).first()
+    if person is None or not rule(request.user, person):
+        audit.record(actor=request.user, action=AuditAction.DENIED, object_type="plan", object_id=person_id)
+        raise PermissionDenied
+    return person
+
+
+def _plan(request: HttpRequest, person_id: Any, rule: Rule = access.can_view_plan) -> tuple[Person, Plan]:
+    person = _person(request, person_id, rule)
+    plan = queries.plan_for(person)
+    if plan is None:
+        raise PermissionDenied
+    return person, plan
+
+
+def _read(request: HttpRequest, what: str, obj_id: Any, person: Person) -> None:
+    audit.record_read(request.user, object_type=what, object_id=obj_id, person=person)
+
+
+def _apply(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _is_person(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", "") == "service_user"
+
+
+@login_required
+@require_GET
+def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, access.can_view_plan)
+    plan = queries.plan_for(person)
+    today = timezone.localdate()
+    context: dict[str, Any] = {"person": person, "plan": plan, "is_person": _is_person(request)}
+    if plan is not None:
+        goals = queries.goals_of(plan)
+        context |= {
+            "goals": goals,
+            "stage": queries.plan_stage(plan, goals, today),
+            "strengths": plan.strengths.filter(archived_at__isnull=True).select_related("created_by"),
+            "safety_items": plan.safety_items.filter(archived_at__isnull=True),
+            "review": queries.latest_review(plan),
+            "latest_version": plan.versions.first(),
+            "coordinator": queries.current_coordinator(person),
+            "can_edit": access.can_edit_plan(request.user, person),
+            "can_review": access.can_record_review(request.user, person),
+        }
+    else:
+        context["can_start"] = access.can_start_plan(request.user, person)
+    _read(request, "plan", person.pk, person)
+    return render(request, "plans/plan_home.html", context)
+
+
+@login_required
+@require_POST
+def plan_start(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, access.can_start_plan)
+    services.plan_start(actor=request.user, person=person)
+    messages.success(request, _("The plan is started. Begin with what matters to %(name)s.") % {"name": person.called})
+    return redirect("plans:about_me", person_id=person.pk)
+
+
+def _edit_part(request: HttpRequest, person_id: Any, part_name: str, form_class: type[forms.RevisionForm], title: str) -> HttpResponse:
+    """Edit one part of the plan with lost-update protection."""
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    part: AuthoredPart = getattr(plan, part_name)
+    conflict = None
+    if request.method == "POST":
+        form = form_class(data=request.POST, instance=type(part).objects.get(pk=part.pk))
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                services.save_part(actor=request.user, part=part, fields=fields, revision=form.cleaned_data["revision"], person=person)
+            except services.EditConflict as clash:
+                conflict = _conflict_rows(clash.current, form)
+                # Keep the user's text, and let the next save build on what the other person saved.
+                data: QueryDict = request.POST.copy()
+                data["revision"] = str(clash.current.revision)
+                form = form_class(data=data, instance=clash.current)
+                form.is_valid()
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("plans:plan", person_id=person.pk)
+    else:
+        form = form_class(instance=part, initial={"revision": part.revision})
+        _read(request, part_name, part.pk, person)
+    return render(request, "plans/part_form.html", {"person": person, "form": form, "title": title, "conflict": conflict, "part": part}, status=409 if conflict else 200)
+
+
+def _conflict_rows(current: AuthoredPart, form: Any) -> list[dict[str, str]]:
+    """What the other person saved, field by field, where it differs from this user's text."""
+    rows = []
+    for name in form.Meta.fields:
+        theirs = getattr(current, name)
+        mine = form.cleaned_data.get(name)
+        if theirs != mine:
+            rows.append({"label": str(current._meta.get_field(name).verbose_name), "theirs": str(theirs), "mine": str(mine)})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
+    return _edit_part(request, person_id, "about_me", forms.AboutMeForm, _("About me"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staying_well(request: HttpRequest, person_id: Any) -> HttpResponse:
+    return _edit_part(request, person_id, "staying_well", forms.StayingWellForm, _("My staying-well plan"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_edit(request: HttpRequest, person_id: Any) -> HttpResponse:
+    return _edit_part(request, person_id, "crisis", forms.CrisisForm, _("My crisis plan"))
+
+
+@login_required
+@require_GET
+def crisis(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """The crisis plan on one printable page, with the crisis numbers."""
+    person, plan = _plan(request, person_id)
+    _read(request, "crisis_plan", plan.crisis.pk, person)
+    return render(request, "plans/crisis.html", {"person": person, "plan": plan, "crisis": plan.crisis, "lines": list(person.organisation.crisis_lines.all()) or crisis_lines_for(request.user), "can_edit": access.can_edit_plan(request.user, person)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strength_new(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    form = forms.StrengthForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.strength_add(actor=request.user, plan=plan, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Strength added."))
+            return redirect("plans:plan", person_id=person.pk)
+    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add a strength")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_new(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    form = forms.GoalForm(data=request.POST or None, plan=plan, life_areas=services.life_areas_for(person.organisation), is_person=_is_person(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.goal_add(actor=request.user, plan=plan, text=form.cleaned_data["text"], life_area=form.cleaned_data["life_area"], written_by=form.cleaned_data.get("written_by"), strengths=list(form.cleaned_data.get("strengths") or []))
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Goal added. Now add a first step."))
+            return redirect("plans:step_new", person_id=person.pk, goal_id=goal.pk)
+    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add a goal")})
+
+
+def _goal(plan: Plan, goal_id: Any) -> Goal:
+    goal = plan.goals.select_related("life_area").filter(pk=goal_id).first()
+    if goal is None:
+        raise PermissionDenied
+    return goal
+
+
+@login_required
+@require_GET
+def goal_detail(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse:
+    person, plan = _plan(request, person_id)
+    goal = _goal(plan, goal_id)
+    ratings = list(goal.ratings.order_by("rated_on", "created_at").select_related("rated_by"))
+    _read(request, "goal", goal.pk, person)
+    context = {
+        "person": person, "goal": goal, "steps": goal.steps.select_related("supporter"), "ratings": ratings,
+        "chart": progress_chart(ratings, goal.text), "rating_form": forms.RatingForm(),
+        "achieve_form": forms.AchieveForm(initial={"revision": goal.revision}),
+        "can_edit": access.can_edit_plan(request.user, person), "status_choices": GoalStep._meta.get_field("status").choices,
+    }
+    return render(request, "plans/goal_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_new(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    goal = _goal(plan, goal_id)
+    form = forms.StepForm(data=request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_add(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Step added."))
+            return redirect("plans:goal", person_id=person.pk, goal_id=goal.pk)
+    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add a step"), "subtitle": goal.text})
+
+
+@login_required
+@require_POST
+def step_status(request: HttpRequest, person_id: Any, step_id: int) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    step = GoalStep.objects.select_related("goal").filter(pk=step_id, goal__plan=plan).first()
+    if step is None:
+        raise PermissionDenied
+    form = forms.StepStatusForm(data=request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status from the list."))
+    else:
+        try:
+            services.step_set_status(actor=request.user, step=step, status=form.cleaned_data["status"], revision=form.cleaned_data["revision"])
+        except services.EditConflict:
+            messages.error(request, _("Someone else changed this step since you opened the page. Here it is as they left it."))
+        else:
+            messages.success(request, _("Step updated."))
+    return redirect("plans:goal", person_id=person.pk, goal_id=step.goal_id)
+
+
+@login_required
+@require_POST
+def goal_rate(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    goal = _goal(plan, goal_id)
+    form = forms.RatingForm(data=request.POST)
+    if form.is_valid():
+        services.progress_rate(actor=request.user, goal=goal, score=form.cleaned_data["score"])
+        messages.success(request, _("Progress recorded."))
+    else:
+        messages.error(request, _("Progress is a number from 0 to 10."))
+    return redirect("plans:goal", person_id=person.pk, goal_id=goal.pk)
+
+
+@login_required
+@require_POST
+def goal_achieve(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    goal = _goal(plan, goal_id)
+    form = forms.AchieveForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.goal_achieve(actor=request.user, goal=goal, revision=form.cleaned_data["revision"], celebration=form.cleaned_data["celebration"])
+        except services.EditConflict:
+            messages.error(request, _("Someone else changed this goal since you opened the page. Check it and try again."))
+        else:
+            messages.success(request, _("Well done! The goal is marked as achieved and stays in your plan."))
+    return redirect("plans:goal", person_id=person.pk, goal_id=goal.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_new(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    form = forms.SafetyItemForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        try:
+            services.safety_item_add(actor=request.user, plan=plan, **fields)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Added to the safety plan."))
+            return redirect("plans:plan", person_id=person.pk)
+    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add to the safety plan"), "intro": _("Write this with the person. Their own view sits beside the professional view.")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_edit(request: HttpRequest, person_id: Any, item_id: int) -> HttpResponse:
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    item = SafetyItem.objects.filter(pk=item_id, plan=plan).first()
+    if item is None:
+        raise PermissionDenied
+    form = forms.SafetyItemForm(data=request.POST or None, instance=SafetyItem.objects.get(pk=item.pk), initial={"revision": item.revision})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        try:
+            services.safety_item_update(actor=request.user, item=item, fields=fields, revision=form.cleaned_data["revision"] or 0)
+        except services.EditConflict as clash:
+            conflict = [{"label": str(clash.current._meta.get_field(n).verbose_name), "theirs": str(getattr(clash.current, n)), "mine": str(v)} for n, v in fields.items() if getattr(clash.current, n) != v]
+            data = request.POST.copy()
+            data["revision"] = str(clash.current.revision)
+            form = forms.SafetyItemForm(data=data, instance=clash.current)
+            form.is_valid()
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Safety plan updated."))
+            return redirect("plans:plan", person_id=person.pk)
+    return render(request, "plans/part_form.html", {"person": person, "form": form, "title": _("Change the safety plan"), "conflict": conflict, "part": item}, status=409 if conflict else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """The standard review on one page, saved with one button."""
+    person, plan = _plan(request, person_id, access.can_record_review)
+    form = forms.ReviewForm(data=request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = services.review_record(
+                actor=request.user, plan=plan, held_on=data["held_on"], next_review_on=data["next_review_on"],
+                what_changed=data["what_changed"], person_attended=data["person_attended"],
+                supporters=list(data["supporters"]), advocate=data["advocate"], professionals=data["professionals"],
+                progress=form.progress(), new_step=form.new_step(),
+                coordinator_signs=data["coordinator_signs"] and access.can_sign_as_coordinator(request.user, person),
+                person_signs=data["person_signs"], not_signed_reason=data["not_signed_reason"], copy_given=data["copy_given"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Review saved as version %(n)d.") % {"n": version.number})
+            return redirect("plans:version", person_id=person.pk, number=version.number)
+    else:
+        _read(request, "plan", plan.pk, person)
+    return render(request, "plans/review.html", {"person": person, "form": form})
+
+
+@login_required
+@require_GET
+def versions(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person, plan = _plan(request, person_id)
+    _read(request, "plan_versions", plan.pk, person)
+    return render(request, "plans/versions.html", {"person": person, "versions": plan.versions.select_related("coordinator_signed_by", "review")})
+
+
+def _version(plan: Plan, number: Any) -> PlanVersion:
+    version = plan.versions.filter(number=number).select_related("coordinator_signed_by", "review").first()
+    if version is None:
+        raise PermissionDenied
+    return version
+
+
+@login_required
+@require_GET
+def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    person, plan = _plan(request, person_id)
+    found = _version(plan, number)
+    _read(request, "plan_version", found.pk, person)
+    return render(request, "plans/version.html", {
+        "person": person, "version": found, "snapshot": found.snapshot,
+        "can_sign_as_person": access.can_sign_as_person(request.user, person) and found.person_signed_at is None,
+        "can_sign_as_coordinator": access.can_sign_as_coordinator(request.user, person) and found.coordinator_signed_at is None,
+        "not_signed_form": forms.NotSignedForm(),
+    })
+
+
+@login_required
+@require_GET
+def version_compare(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person, plan = _plan(request, person_id)
+    try:
+        older_number, newer_number = int(request.GET.get("older", "")), int(request.GET.get("newer", ""))
+    except ValueError:
+        messages.error(request, _("Choose two versions to compare."))
+        return redirect("plans:versions", person_id=person.pk)
+    older, newer = _version(plan, older_number), _version(plan, newer_number)
+    _read(request, "plan_versions", plan.pk, person)
+    return render(request, "plans/compare.html", {"person": person, "older": older, "newer": newer, "changes": compare_snapshots(older.snapshot, newer.snapshot)})
+
+
+@login_required
+@require_POST
+def version_sign(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    person, plan = _plan(request, person_id)
+    found = _version(plan, number)
+    as_person = access.can_sign_as_person(request.user, person)
+    if not as_person and not access.can_sign_as_coordinator(request.user, person):
+        raise PermissionDenied
+    try:
+        services.version_sign(actor=request.user, version=found, as_person=as_person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Signed. Thank you."))
+    return redirect("plans:version", person_id=person.pk, number=found.number)
+
+
+@login_required
+@require_POST
+def version_not_signed(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    person, plan = _plan(request, person_id)
+    if not access.can_sign_as_coordinator(request.user, person):
+        raise PermissionDenied
+    found = _version(plan, number)
+    form = forms.NotSignedForm(data=request.POST)
+    if form.is_valid():
+        try:
+            services.version_not_signed(actor=request.user, version=found, reason=form.cleaned_data["not_signed_reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Reason recorded."))
+    else:
+        messages.error(request, _("Say why the person has not signed."))
+    return redirect("plans:version", person_id=person.pk, number=found.number)
+
+
+def _document_context(request: HttpRequest, person: Person, plan: Plan) -> dict[str, Any]:
+    goals = queries.goals_of(plan)
+    return {
+        "person": person, "plan": plan, "goals": goals, "review": queries.latest_review(plan),
+        "coordinator": queries.current_coordinator(person), "latest_version": plan.versions.first(),
+        "strengths": plan.strengths.filter(archived_at__isnull=True),
+        "safety_items": plan.safety_items.filter(archived_at__isnull=True),
+        "lines": list(person.organisation.crisis_lines.all()), "generated_on": timezone.localdate(),
+        "large_print": request.GET.get("large") == "1",
+        "ctp_areas": _goals_by_ctp_area(goals),
+    }
+
+
+def _goals_by_ctp_area(goals: list[Goal]) -> list[tuple[str, list[Goal]]]:
+    from ourplan.plans.life_areas import CTP_AREAS
+
+    return [(str(label), [g for g in goals if g.life_area.ctp_area == code]) for code, label in CTP_AREAS]
+
+
+@login_required
+@require_GET
+def statutory(request: HttpRequest, person_id: Any, output: str = "html") -> HttpResponse:
+    """The CTP (Wales) or CPA personalised care and support plan (England), generated from the plan."""
+    person, plan = _plan(request, person_id)
+    context = _document_context(request, person, plan)
+    template = "plans/statutory_ctp.html" if person.organisation.country == "wales" else "plans/statutory_cpa.html"
+    audit.record(actor=request.user, action=AuditAction.EXPORT if output == "pdf" else AuditAction.READ, object_type="statutory_plan", object_id=plan.pk, person=person)
+    if output == "pdf":
+        return pdf_response(render_to_string(template, context | {"for_pdf": True}, request=request), f"plan-{plan.pk}.pdf")
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def statutory_pdf(request: HttpRequest, person_id: Any) -> HttpResponse:
+    return statutory(request, person_id, output="pdf")
+
+
+@login_required
+@require_GET
+def person_copy(request: HttpRequest, person_id: Any, output: str = "html") -> HttpResponse:
+    """The person-held copy: plain language, printable, with a large-print option."""
+    person, plan = _plan(request, person_id)
+    context = _document_context(request, person, plan)
+    audit.record(actor=request.user, action=AuditAction.EXPORT if output == "pdf" else AuditAction.READ, object_type="person_held_copy", object_id=plan.pk, person=person)
+    if output == "pdf":
+        return pdf_response(render_to_string("plans/person_copy.html", context | {"for_pdf": True}, request=request), f"my-plan-{plan.pk}.pdf")
+    return render(request, "plans/person_copy.html", context)
+
+
+@login_required
+@require_GET
+def person_copy_pdf(request: HttpRequest, person_id: Any) -> HttpResponse:
+    return person_copy(request, person_id, output="pdf")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StudiesConfig(AppConfig):
+    name = "ourplan.studies"
+    label = "studies"
+    verbose_name = _("Delphi consensus studies")
