@@ -68,32 +68,59 @@ class Standing:
 
 @pytest.fixture
 def standing(db: Any) -> Standing:
-    organisation = Organisation.objects.create(name="Test Trust", code="TST01", country=Country.ENGLAND)
+    organisation = Organisation.objects.create(
+        name="Test Trust", code="TST01", country=Country.ENGLAND
+    )
     team = Team.objects.create(organisation=organisation, name="East team")
     other_team = Team.objects.create(organisation=organisation, name="West team")
     coordinator = make_staff("coordinator", Role.CARE_COORDINATOR, organisation, team)
-    other_team_coordinator = make_staff("othercoordinator", Role.CARE_COORDINATOR, organisation, other_team)
+    other_team_coordinator = make_staff(
+        "othercoordinator", Role.CARE_COORDINATOR, organisation, other_team
+    )
     manager = make_staff("manager", Role.TEAM_MANAGER, organisation, team)
     clinician = make_staff("clinician", Role.CLINICIAN, organisation, team, Profession.PSYCHIATRIST)
     researcher = make_staff("researcher", Role.RESEARCHER, organisation, None, Profession.RESEARCH)
-    administrator = make_staff("administrator", Role.ADMINISTRATOR, organisation, None, Profession.ADMINISTRATION)
+    administrator = make_staff(
+        "administrator", Role.ADMINISTRATOR, organisation, None, Profession.ADMINISTRATION
+    )
     person_user = make_user("person", Role.SERVICE_USER)
     other_person_user = make_user("otherperson", Role.SERVICE_USER)
     person = make_person(team, VALID_NHS_NUMBERS[0], user=person_user)
-    other_person = make_person(other_team, VALID_NHS_NUMBERS[1], given="Bea", user=other_person_user)
+    other_person = make_person(
+        other_team, VALID_NHS_NUMBERS[1], given="Bea", user=other_person_user
+    )
     CareTeamMembership.objects.create(
-        person=person, staff=coordinator.staff_member, is_coordinator=True, started_on=date(2024, 1, 1)
+        person=person,
+        staff=coordinator.staff_member,
+        is_coordinator=True,
+        started_on=date(2024, 1, 1),
     )
     supporter = make_user("supporter", Role.SUPPORTER)
     supporter_record = Supporter.objects.create(
-        person=person, user=supporter, given_name="Mo", family_name="Example", kind=SupporterKind.CARER,
-        relationship="my mum", is_identified_carer=True,
+        person=person,
+        user=supporter,
+        given_name="Mo",
+        family_name="Example",
+        kind=SupporterKind.CARER,
+        relationship="my mum",
+        is_identified_carer=True,
     )
     return Standing(
-        organisation=organisation, team=team, other_team=other_team, person=person, other_person=other_person,
-        person_user=person_user, other_person_user=other_person_user, coordinator=coordinator,
-        other_team_coordinator=other_team_coordinator, manager=manager, clinician=clinician,
-        supporter=supporter, supporter_record=supporter_record, researcher=researcher, administrator=administrator,
+        organisation=organisation,
+        team=team,
+        other_team=other_team,
+        person=person,
+        other_person=other_person,
+        person_user=person_user,
+        other_person_user=other_person_user,
+        coordinator=coordinator,
+        other_team_coordinator=other_team_coordinator,
+        manager=manager,
+        clinician=clinician,
+        supporter=supporter,
+        supporter_record=supporter_record,
+        researcher=researcher,
+        administrator=administrator,
     )
 
 

@@ -12,7 +12,9 @@ from ourplan.people.models import Organisation, Person, Profession, StaffMember,
 
 
 def make_user(username: str, role: str, **extra: Any) -> User:
-    user = User(username=username, role=role, first_name=username.title(), last_name="Tester", **extra)
+    user = User(
+        username=username, role=role, first_name=username.title(), last_name="Tester", **extra
+    )
     user.set_password("a-long-test-password")
     user.save()
     if user.needs_second_factor:
@@ -20,16 +22,27 @@ def make_user(username: str, role: str, **extra: Any) -> User:
     return user
 
 
-def make_staff(username: str, role: str, organisation: Organisation, team: Team | None, profession: str = Profession.NURSE) -> User:
+def make_staff(
+    username: str,
+    role: str,
+    organisation: Organisation,
+    team: Team | None,
+    profession: str = Profession.NURSE,
+) -> User:
     user = make_user(username, role)
-    StaffMember.objects.create(user=user, organisation=organisation, team=team, profession=profession)
+    StaffMember.objects.create(
+        user=user, organisation=organisation, team=team, profession=profession
+    )
     return user
 
 
 def make_person(team: Team, nhs_number: str, given: str = "Ada", **extra: Any) -> Person:
     return Person.objects.create(
-        organisation=team.organisation, team=team, given_name=given, family_name="Example",
-        date_of_birth=date(1980, 5, 17), nhs_number=nhs_number, **extra,
+        organisation=team.organisation,
+        team=team,
+        given_name=given,
+        family_name="Example",
+        date_of_birth=date(1980, 5, 17),
+        nhs_number=nhs_number,
+        **extra,
     )
-
-

@@ -23,7 +23,12 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def invitee(standing: Any) -> Supporter:
-    return Supporter.objects.create(person=standing.person, given_name="Nell", kind=SupporterKind.FRIEND, relationship="my friend")
+    return Supporter.objects.create(
+        person=standing.person,
+        given_name="Nell",
+        kind=SupporterKind.FRIEND,
+        relationship="my friend",
+    )
 
 
 def _accept(client: Client, token: str, username: str = "nell") -> Any:
@@ -33,7 +38,9 @@ def _accept(client: Client, token: str, username: str = "nell") -> Any:
     )
 
 
-def test_an_invitation_creates_a_linked_supporter_account_once(standing: Any, invitee: Supporter) -> None:
+def test_an_invitation_creates_a_linked_supporter_account_once(
+    standing: Any, invitee: Supporter
+) -> None:
     issued = services.invitation_create(actor=standing.coordinator, supporter=invitee)
     assert Invitation.objects.get().token_hash != issued.token  # only the hash is stored
     client = Client()
@@ -59,9 +66,13 @@ def test_a_tampered_invitation_link_is_refused_clearly(standing: Any, invitee: S
     assert User.objects.count() == before
 
 
-def test_an_expired_invitation_is_refused_and_creates_nothing(standing: Any, invitee: Supporter) -> None:
+def test_an_expired_invitation_is_refused_and_creates_nothing(
+    standing: Any, invitee: Supporter
+) -> None:
     issued = services.invitation_create(actor=standing.coordinator, supporter=invitee)
-    Invitation.objects.filter(pk=issued.invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(pk=issued.invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     before = User.objects.count()
     response = _accept(Client(), issued.token)
     assert response.status_code == 410
@@ -79,18 +90,26 @@ def test_a_newer_invitation_replaces_the_older_one(standing: Any, invitee: Suppo
     assert "replaced" in response.content.decode()
 
 
-def test_mismatched_or_weak_passwords_keep_the_invitation_usable(standing: Any, invitee: Supporter) -> None:
+def test_mismatched_or_weak_passwords_keep_the_invitation_usable(
+    standing: Any, invitee: Supporter
+) -> None:
     issued = services.invitation_create(actor=standing.coordinator, supporter=invitee)
     url = reverse("accounts:accept_invitation", args=[issued.token])
-    mismatch = Client().post(url, {"username": "nell", "password": PASSWORD, "password_again": PASSWORD + "x"})
+    mismatch = Client().post(
+        url, {"username": "nell", "password": PASSWORD, "password_again": PASSWORD + "x"}
+    )
     assert "The two passwords are different" in mismatch.content.decode()
-    weak = Client().post(url, {"username": "nell", "password": "password", "password_again": "password"})
+    weak = Client().post(
+        url, {"username": "nell", "password": "password", "password_again": "password"}
+    )
     assert weak.status_code == 200 and "too common" in weak.content.decode()
     assert not User.objects.filter(username="nell").exists()
     assert _accept(Client(), issued.token).status_code == 302
 
 
-def test_a_person_invited_by_staff_can_log_in_and_see_only_their_own_record(standing: Any, client_for: Any) -> None:
+def test_a_person_invited_by_staff_can_log_in_and_see_only_their_own_record(
+    standing: Any, client_for: Any
+) -> None:
     from factories import make_person
 
     newcomer = make_person(standing.team, "4010232137", given="Cy")
@@ -125,7 +144,10 @@ def test_repeated_wrong_passwords_lock_the_account_out(standing: Any, settings: 
     again = _login(client, "coordinator", "a-long-test-password")
     assert again.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() >= settings.AXES_FAILURE_LIMIT
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count()
+        >= settings.AXES_FAILURE_LIMIT
+    )
 
 
 def test_a_care_coordinator_logs_in_with_a_password_alone(standing: Any) -> None:
@@ -142,7 +164,10 @@ def test_a_manager_must_give_a_security_code_before_seeing_anything(standing: An
     response = _login(client, "manager", "a-long-test-password")
     assert reverse("accounts:two_factor") in response.url
     assert reverse("accounts:two_factor") in client.get(reverse("people:caseload")).url
-    wrong = client.post(reverse("accounts:two_factor"), {"token": "000000" if totp(device.bin_key) != 0 else "111111"})
+    wrong = client.post(
+        reverse("accounts:two_factor"),
+        {"token": "000000" if totp(device.bin_key) != 0 else "111111"},
+    )
     assert "That code is not right" in wrong.content.decode()
     too_soon = client.post(reverse("accounts:two_factor"), {"token": f"{totp(device.bin_key):06d}"})
     assert "Too many wrong codes" in too_soon.content.decode()
@@ -166,7 +191,9 @@ def test_an_administrator_without_an_authenticator_must_set_one_up(standing: Any
     assert client.get(reverse("people:organisation")).status_code == 200
 
 
-def test_sessions_end_after_the_absolute_limit(standing: Any, client_for: Any, settings: Any) -> None:
+def test_sessions_end_after_the_absolute_limit(
+    standing: Any, client_for: Any, settings: Any
+) -> None:
     client = client_for(standing.coordinator)
     session = client.session
     session[SESSION_LOGIN_AT] = timezone.now().timestamp() - settings.SESSION_ABSOLUTE_SECONDS - 1
@@ -176,7 +203,9 @@ def test_sessions_end_after_the_absolute_limit(standing: Any, client_for: Any, s
     assert "_auth_user_id" not in client.session
 
 
-def test_idle_sessions_expire_after_thirty_minutes(standing: Any, client_for: Any, settings: Any) -> None:
+def test_idle_sessions_expire_after_thirty_minutes(
+    standing: Any, client_for: Any, settings: Any
+) -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     client = client_for(standing.coordinator)
     session = client.session

@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def _ourplan(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OURPLAN_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)  # these runs use their own SQLite file
-    return subprocess.run([sys.executable, "-m", "ourplan.cli", *args], env=env, capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ourplan.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:

@@ -10,22 +10,45 @@ from django.db.models import Count
 
 from ourplan.accounts.models import Role, User
 from ourplan.people.demo import load_demo
-from ourplan.people.models import CareTeamMembership, Country, Organisation, Person, StaffMember, Supporter, SupporterKind
+from ourplan.people.models import (
+    CareTeamMembership,
+    Country,
+    Organisation,
+    Person,
+    StaffMember,
+    Supporter,
+    SupporterKind,
+)
 from ourplan.people.nhs_number import is_valid_nhs_number
 
 
 @pytest.mark.django_db
 def test_the_demo_loads_once_however_often_it_runs() -> None:
     load_demo()
-    counts = (Person.objects.count(), Supporter.objects.count(), User.objects.count(), CareTeamMembership.objects.count())
+    counts = (
+        Person.objects.count(),
+        Supporter.objects.count(),
+        User.objects.count(),
+        CareTeamMembership.objects.count(),
+    )
     load_demo()
-    assert (Person.objects.count(), Supporter.objects.count(), User.objects.count(), CareTeamMembership.objects.count()) == counts
+    assert (
+        Person.objects.count(),
+        Supporter.objects.count(),
+        User.objects.count(),
+        CareTeamMembership.objects.count(),
+    ) == counts
 
 
 @pytest.mark.django_db
-def test_the_demo_has_an_english_and_a_welsh_organisation_each_with_two_teams_staff_and_people() -> None:
+def test_the_demo_has_an_english_and_a_welsh_organisation_each_with_two_teams_staff_and_people() -> (
+    None
+):
     load_demo()
-    assert set(Organisation.objects.values_list("country", flat=True)) == {Country.ENGLAND, Country.WALES}
+    assert set(Organisation.objects.values_list("country", flat=True)) == {
+        Country.ENGLAND,
+        Country.WALES,
+    }
     for organisation in Organisation.objects.all():
         assert organisation.teams.count() == 2
         assert 9 <= StaffMember.objects.filter(organisation=organisation).count() <= 12
@@ -53,6 +76,14 @@ def test_the_demo_command_prints_the_logins(capsys: Any) -> None:
     call_command("load_demo")
     output = capsys.readouterr().out
     assert "ourplan-demo-2026" in output
-    for username in ("person", "supporter", "coordinator", "manager", "admin", "researcher", "cydlynydd"):
+    for username in (
+        "person",
+        "supporter",
+        "coordinator",
+        "manager",
+        "admin",
+        "researcher",
+        "cydlynydd",
+    ):
         assert username in output
     assert User.objects.filter(role=Role.SERVICE_USER, person__isnull=False).count() == 2

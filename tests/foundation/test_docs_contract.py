@@ -44,5 +44,12 @@ def test_the_readme_shows_the_two_commands_and_the_demo_logins() -> None:
     assert DEMO_PASSWORD in readme
     for spec in ORGANISATIONS:
         for username, *_ in spec.staff:
-            if username in {"coordinator", "manager", "admin", "researcher", "cydlynydd", "rheolwr"}:
+            if username in {
+                "coordinator",
+                "manager",
+                "admin",
+                "researcher",
+                "cydlynydd",
+                "rheolwr",
+            }:
                 assert f"`{username}`" in readme

@@ -21,7 +21,9 @@ def test_valid_nhs_numbers_pass_the_modulus_11_check(number: str) -> None:
     validate_nhs_number(number)
 
 
-@pytest.mark.parametrize("number", ["9434765918", "1234567890", "943476591", "94347659190", "abcdefghij", ""])
+@pytest.mark.parametrize(
+    "number", ["9434765918", "1234567890", "943476591", "94347659190", "abcdefghij", ""]
+)
 def test_invalid_nhs_numbers_are_refused(number: str) -> None:
     assert not is_valid_nhs_number(number)
     with pytest.raises(ValidationError):
@@ -39,31 +41,48 @@ def test_nhs_numbers_are_shown_in_three_groups() -> None:
 
 def _new_person_form(nhs_number: str) -> dict[str, str]:
     return {
-        "given_name": "Cai", "family_name": "Newperson", "date_of_birth": "1990-02-03",
-        "nhs_number": nhs_number, "preferred_language": "en-gb",
+        "given_name": "Cai",
+        "family_name": "Newperson",
+        "date_of_birth": "1990-02-03",
+        "nhs_number": nhs_number,
+        "preferred_language": "en-gb",
     }
 
 
-def test_adding_a_person_with_an_invalid_nhs_number_shows_a_clear_error_and_saves_nothing(standing: Any, client_for: Any) -> None:
+def test_adding_a_person_with_an_invalid_nhs_number_shows_a_clear_error_and_saves_nothing(
+    standing: Any, client_for: Any
+) -> None:
     before = Person.objects.count()
-    response = client_for(standing.coordinator).post(reverse("people:person_new"), _new_person_form("9434765918"))
+    response = client_for(standing.coordinator).post(
+        reverse("people:person_new"), _new_person_form("9434765918")
+    )
     assert response.status_code == 200
     assert "This NHS number is not valid" in response.content.decode()
     assert "There is a problem" in response.content.decode()
     assert Person.objects.count() == before
 
 
-def test_adding_a_person_with_a_duplicate_nhs_number_shows_a_clear_error_and_saves_nothing(standing: Any, client_for: Any) -> None:
+def test_adding_a_person_with_a_duplicate_nhs_number_shows_a_clear_error_and_saves_nothing(
+    standing: Any, client_for: Any
+) -> None:
     before = Person.objects.count()
-    duplicate = format_nhs_number(standing.person.nhs_number)  # typed with spaces, still a duplicate
-    response = client_for(standing.coordinator).post(reverse("people:person_new"), _new_person_form(duplicate))
+    duplicate = format_nhs_number(
+        standing.person.nhs_number
+    )  # typed with spaces, still a duplicate
+    response = client_for(standing.coordinator).post(
+        reverse("people:person_new"), _new_person_form(duplicate)
+    )
     assert response.status_code == 200
     assert "Another person already has this NHS number" in response.content.decode()
     assert Person.objects.count() == before
 
 
-def test_a_person_added_with_a_coordinator_gets_a_first_coordinator_spell(standing: Any, client_for: Any) -> None:
-    form = _new_person_form("9000000009") | {"coordinator": str(standing.coordinator.staff_member.pk)}
+def test_a_person_added_with_a_coordinator_gets_a_first_coordinator_spell(
+    standing: Any, client_for: Any
+) -> None:
+    form = _new_person_form("9000000009") | {
+        "coordinator": str(standing.coordinator.staff_member.pk)
+    }
     response = client_for(standing.coordinator).post(reverse("people:person_new"), form)
     assert response.status_code == 302
     person = Person.objects.get(nhs_number="9000000009")
@@ -84,24 +103,52 @@ def test_changing_coordinator_needs_a_reason_and_keeps_the_history(standing: Any
 
     new = make_staff("newcoordinator", "care_coordinator", standing.organisation, standing.team)
     with pytest.raises(ValidationError) as refused:
-        services.coordinator_change(actor=standing.manager, person=standing.person, coordinator=new.staff_member, on=date(2025, 6, 1))
+        services.coordinator_change(
+            actor=standing.manager,
+            person=standing.person,
+            coordinator=new.staff_member,
+            on=date(2025, 6, 1),
+        )
     assert "reason" in refused.value.message_dict
-    assert CareTeamMembership.objects.filter(person=standing.person, ended_on__isnull=True).count() == 1
+    assert (
+        CareTeamMembership.objects.filter(person=standing.person, ended_on__isnull=True).count()
+        == 1
+    )
 
-    services.coordinator_change(actor=standing.manager, person=standing.person, coordinator=new.staff_member, on=date(2025, 6, 1), reason="Coordinator left the team")
+    services.coordinator_change(
+        actor=standing.manager,
+        person=standing.person,
+        coordinator=new.staff_member,
+        on=date(2025, 6, 1),
+        reason="Coordinator left the team",
+    )
     spells = list(CareTeamMembership.objects.filter(person=standing.person).order_by("started_on"))
-    assert [s.staff_id for s in spells] == [standing.coordinator.staff_member.pk, new.staff_member.pk]
-    assert spells[0].ended_on == date(2025, 6, 1) and spells[0].end_reason == "Coordinator left the team"
+    assert [s.staff_id for s in spells] == [
+        standing.coordinator.staff_member.pk,
+        new.staff_member.pk,
+    ]
+    assert (
+        spells[0].ended_on == date(2025, 6, 1)
+        and spells[0].end_reason == "Coordinator left the team"
+    )
     assert spells[0].history.count() == 2  # created, then ended
 
 
 def test_a_coordinator_from_another_team_cannot_be_named(standing: Any) -> None:
     with pytest.raises(ValidationError):
-        services.coordinator_change(actor=standing.manager, person=standing.person, coordinator=standing.other_team_coordinator.staff_member, on=date(2025, 6, 1), reason="x")
+        services.coordinator_change(
+            actor=standing.manager,
+            person=standing.person,
+            coordinator=standing.other_team_coordinator.staff_member,
+            on=date(2025, 6, 1),
+            reason="x",
+        )
 
 
 def test_every_change_to_a_person_keeps_who_when_and_before_and_after(standing: Any) -> None:
-    services.person_update(actor=standing.coordinator, person=standing.person, fields={"preferred_name": "Addie"})
+    services.person_update(
+        actor=standing.coordinator, person=standing.person, fields={"preferred_name": "Addie"}
+    )
     latest, previous = list(standing.person.history.all()[:2])
     assert latest.preferred_name == "Addie" and previous.preferred_name == ""
     assert latest.history_user == standing.coordinator
@@ -114,25 +161,46 @@ def test_bulk_team_moves_keep_a_history_row_for_every_person(standing: Any) -> N
 
     second = make_person(standing.team, "4010232137", given="Cy")
     counts = {p.pk: p.history.count() for p in (standing.person, second)}
-    services.team_transfer(actor=standing.manager, people=[standing.person, second], team=standing.other_team)
+    services.team_transfer(
+        actor=standing.manager, people=[standing.person, second], team=standing.other_team
+    )
     for person in (standing.person, second):
         assert person.history.count() == counts[person.pk] + 1
         assert person.history.first().team_id == standing.other_team.pk
 
 
-def test_records_are_never_hard_deleted_but_can_be_restricted(standing: Any, client_for: Any) -> None:
+def test_records_are_never_hard_deleted_but_can_be_restricted(
+    standing: Any, client_for: Any
+) -> None:
     with pytest.raises(ProtectedError):
         standing.person.delete()
-    services.person_restrict(actor=standing.manager, person=standing.person, reason="Duplicate record")
+    services.person_restrict(
+        actor=standing.manager, person=standing.person, reason="Duplicate record"
+    )
     assert Person.objects.filter(pk=standing.person.pk).exists()
     response = client_for(standing.coordinator).get(reverse("people:caseload"))
     assert standing.person.nhs_number_display not in response.content.decode()
-    assert client_for(standing.coordinator).get(reverse("people:person", args=[standing.person.pk])).status_code == 403
+    assert (
+        client_for(standing.coordinator)
+        .get(reverse("people:person", args=[standing.person.pk]))
+        .status_code
+        == 403
+    )
 
 
-def test_a_person_can_change_their_own_contact_details_but_not_their_nhs_number(standing: Any, client_for: Any) -> None:
+def test_a_person_can_change_their_own_contact_details_but_not_their_nhs_number(
+    standing: Any, client_for: Any
+) -> None:
     client = client_for(standing.person_user)
-    response = client.post(reverse("people:my_details"), {"preferred_name": "Addie", "preferred_language": "cy", "phone": "07700 900123", "nhs_number": "9000000009"})
+    response = client.post(
+        reverse("people:my_details"),
+        {
+            "preferred_name": "Addie",
+            "preferred_language": "cy",
+            "phone": "07700 900123",
+            "nhs_number": "9000000009",
+        },
+    )
     assert response.status_code == 302
     standing.person.refresh_from_db()
     assert standing.person.preferred_name == "Addie"

@@ -25,7 +25,10 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     env.pop("OURPLAN_DEBUG", None)
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -35,16 +38,27 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     env = {**os.environ, "OURPLAN_ENV": "production", "OURPLAN_DATA_DIR": str(tmp_path)}
     env.pop("OURPLAN_SECRET_KEY", None)
     result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "check"], env=env, capture_output=True, text=True, check=False
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "OURPLAN_SECRET_KEY must be set" in result.stderr
 
 
 def test_record_pages_carry_csp_and_are_never_cached(standing: Any, client_for: Any) -> None:
-    response = client_for(standing.coordinator).get(reverse("people:person", args=[standing.person.pk]))
+    response = client_for(standing.coordinator).get(
+        reverse("people:person", args=[standing.person.pk])
+    )
     csp = response["Content-Security-Policy"]
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"):
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+    ):
         assert directive in csp
     assert "no-store" in response["Cache-Control"]
     assert response["X-Frame-Options"] == "DENY"
@@ -58,10 +72,14 @@ def test_the_header_shows_who_is_logged_in_and_their_role(standing: Any, client_
     assert 'href="#maincontent"' in page
 
 
-def test_the_crisis_link_is_on_every_service_user_and_supporter_page(standing: Any, client_for: Any) -> None:
+def test_the_crisis_link_is_on_every_service_user_and_supporter_page(
+    standing: Any, client_for: Any
+) -> None:
     from ourplan.people.models import CrisisLine
 
-    CrisisLine.objects.create(organisation=standing.organisation, label="Crisis team", phone="0300 555 0101")
+    CrisisLine.objects.create(
+        organisation=standing.organisation, label="Crisis team", phone="0300 555 0101"
+    )
     for user, url in (
         (standing.person_user, reverse("people:my_home")),
         (standing.person_user, reverse("core:my_record_access")),
@@ -81,9 +99,13 @@ def test_the_help_now_page_works_without_logging_in(db: Any, client: Any) -> Non
     assert "999" in page.content.decode() and "116 123" in page.content.decode()
 
 
-def test_switching_to_welsh_translates_the_shell_and_falls_back_to_english(standing: Any, client_for: Any) -> None:
+def test_switching_to_welsh_translates_the_shell_and_falls_back_to_english(
+    standing: Any, client_for: Any
+) -> None:
     client = client_for(standing.person_user)
-    response = client.post(reverse("set_language"), {"language": "cy", "next": reverse("people:my_home")})
+    response = client.post(
+        reverse("set_language"), {"language": "cy", "next": reverse("people:my_home")}
+    )
     assert response.status_code == 302
     page = client.get(reverse("people:my_home")).content.decode()
     assert '<html lang="cy">' in page

@@ -49,7 +49,9 @@ def _dbrole(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     serve = subparsers.add_parser("serve", help="serve the web app (development server)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     serve.add_argument("--reload", action="store_true", help="restart when code changes")
     serve.set_defaults(handler=_serve)
 
@@ -57,7 +59,9 @@ def register(subparsers: Any) -> None:
     migrate.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
     migrate.set_defaults(handler=_migrate)
 
-    demo = subparsers.add_parser("demo", help="load the fictional demo organisations (safe to repeat)")
+    demo = subparsers.add_parser(
+        "demo", help="load the fictional demo organisations (safe to repeat)"
+    )
     demo.set_defaults(handler=_demo)
 
     superuser = subparsers.add_parser(
@@ -65,12 +69,16 @@ def register(subparsers: Any) -> None:
     )
     superuser.set_defaults(handler=_createsuperuser)
 
-    democode = subparsers.add_parser("democode", help="print the current security code of a demo account")
+    democode = subparsers.add_parser(
+        "democode", help="print the current security code of a demo account"
+    )
     democode.add_argument("username", help="a demo manager or administrator, e.g. manager")
     democode.set_defaults(handler=_democode)
 
     dbrole = subparsers.add_parser(
         "dbrole", help="print SQL for the PostgreSQL role the app runs as (audit rows append-only)"
     )
-    dbrole.add_argument("role", nargs="?", default="ourplan_app", help="role name (default ourplan_app)")
+    dbrole.add_argument(
+        "role", nargs="?", default="ourplan_app", help="role name (default ourplan_app)"
+    )
     dbrole.set_defaults(handler=_dbrole)

@@ -44,7 +44,9 @@ def continuity_of(spells: Iterable[CoordinatorSpell], today: date) -> Continuity
     changes = sum(1 for i, s in enumerate(ordered) if i > 0 and s.started_on > year_ago)
     # Only count gaps while the person was in services, not before they arrived.
     window_start = max(year_ago, ordered[0].started_on) if ordered else today
-    covered = sum(_overlap_days(s.started_on, s.ended_on or today, window_start, today) for s in ordered)
+    covered = sum(
+        _overlap_days(s.started_on, s.ended_on or today, window_start, today) for s in ordered
+    )
     days_with_current = (today - current.started_on).days if current else None
     share = None
     if current is not None:

@@ -42,7 +42,9 @@ class Organisation(models.Model):
 class CrisisLine(models.Model):
     """A number a person or supporter can ring when they need help now."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="crisis_lines")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="crisis_lines"
+    )
     label = models.CharField(_("name"), max_length=120)
     phone = models.CharField(_("phone number"), max_length=40)
     hours = models.CharField(_("when it is open"), max_length=120, blank=True)
@@ -65,7 +67,9 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["organisation__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -87,9 +91,13 @@ class Profession(models.TextChoices):
 class StaffMember(models.Model):
     """A member of staff: their organisation, team and profession. Their role is on the user."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_member")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_member"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
     history = HistoricalRecords()
 
@@ -106,26 +114,43 @@ class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="caseload",
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="caseload",
         verbose_name=_("team"),
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="person"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="person",
     )
     given_name = models.CharField(_("first name"), max_length=100)
     family_name = models.CharField(_("last name"), max_length=100)
     preferred_name = models.CharField(
-        _("preferred name"), max_length=100, blank=True,
+        _("preferred name"),
+        max_length=100,
+        blank=True,
         help_text=_("What the person likes to be called."),
     )
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
     date_of_birth = models.DateField(_("date of birth"))
     nhs_number = models.CharField(
-        _("NHS number"), max_length=10, unique=True, validators=[validate_nhs_number],
-        error_messages={"unique": _("Another person already has this NHS number. Search for them instead.")},
+        _("NHS number"),
+        max_length=10,
+        unique=True,
+        validators=[validate_nhs_number],
+        error_messages={
+            "unique": _("Another person already has this NHS number. Search for them instead.")
+        },
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES + [("other", _("Another language"))],
+        _("preferred language"),
+        max_length=10,
+        choices=[*settings.LANGUAGES, ("other", _("Another language"))],
         default="en-gb",
     )
     other_language = models.CharField(_("other language"), max_length=100, blank=True)
@@ -144,7 +169,9 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["team", "family_name", "given_name"], name="person_team_name")]
+        indexes = [
+            models.Index(fields=["team", "family_name", "given_name"], name="person_team_name")
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -185,22 +212,30 @@ class Supporter(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="supporters")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="supporter"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supporter",
     )
     given_name = models.CharField(_("first name"), max_length=100)
     family_name = models.CharField(_("last name"), max_length=100, blank=True)
     kind = models.CharField(_("kind of supporter"), max_length=20, choices=SupporterKind.choices)
     relationship = models.CharField(
-        _("relationship to the person"), max_length=100,
+        _("relationship to the person"),
+        max_length=100,
         help_text=_("In the person's words, for example 'my mum' or 'my neighbour'."),
     )
     is_identified_carer = models.BooleanField(
-        _("identified carer"), default=False,
+        _("identified carer"),
+        default=False,
         help_text=_("The person has named them as their carer."),
     )
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     email = models.EmailField(_("email address"), blank=True)
-    contact_preferences = models.CharField(_("how they like to be contacted"), max_length=300, blank=True)
+    contact_preferences = models.CharField(
+        _("how they like to be contacted"), max_length=300, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -243,10 +278,13 @@ class CareTeamMembership(models.Model):
             ),
             models.CheckConstraint(
                 name="membership_ends_after_start",
-                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
             ),
         ]
-        indexes = [models.Index(fields=["staff", "is_coordinator", "ended_on"], name="membership_caseload")]
+        indexes = [
+            models.Index(fields=["staff", "is_coordinator", "ended_on"], name="membership_caseload")
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} for {self.person}"

@@ -37,7 +37,9 @@ def validate_nhs_number(raw: str) -> None:
     """Django validator: a clear message for a mistyped NHS number."""
     number = normalise_nhs_number(raw)
     if not re.fullmatch(r"\d{10}", number):
-        raise ValidationError(_("Enter an NHS number with 10 digits, like 943 476 5919."), code="format")
+        raise ValidationError(
+            _("Enter an NHS number with 10 digits, like 943 476 5919."), code="format"
+        )
     if nhs_number_check_digit(number[:9]) != int(number[9]):
         raise ValidationError(
             _("This NHS number is not valid. Check it for a mistyped digit."), code="check_digit"

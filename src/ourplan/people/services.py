@@ -17,18 +17,43 @@ from ourplan.people.models import CareTeamMembership, Person, StaffMember, Suppo
 from ourplan.people.nhs_number import normalise_nhs_number
 
 PERSON_EDITABLE_FIELDS = (
-    "given_name", "family_name", "preferred_name", "pronouns", "date_of_birth", "nhs_number",
-    "preferred_language", "other_language", "communication_needs", "accessibility_needs",
-    "phone", "email", "address", "postcode",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "nhs_number",
+    "preferred_language",
+    "other_language",
+    "communication_needs",
+    "accessibility_needs",
+    "phone",
+    "email",
+    "address",
+    "postcode",
 )
 # What a person may change about themselves.
 PERSON_SELF_EDITABLE_FIELDS = (
-    "preferred_name", "pronouns", "preferred_language", "other_language",
-    "communication_needs", "accessibility_needs", "phone", "email", "address", "postcode",
+    "preferred_name",
+    "pronouns",
+    "preferred_language",
+    "other_language",
+    "communication_needs",
+    "accessibility_needs",
+    "phone",
+    "email",
+    "address",
+    "postcode",
 )
 SUPPORTER_EDITABLE_FIELDS = (
-    "given_name", "family_name", "kind", "relationship", "is_identified_carer",
-    "phone", "email", "contact_preferences",
+    "given_name",
+    "family_name",
+    "kind",
+    "relationship",
+    "is_identified_carer",
+    "phone",
+    "email",
+    "contact_preferences",
 )
 
 
@@ -49,12 +74,16 @@ def _save_person(person: Person, *, actor: Any, action: str) -> Person:
             person.save()
     except IntegrityError as error:
         raise _duplicate_nhs_number_error() from error
-    audit.record(actor=actor, action=action, object_type="person", object_id=person.pk, person=person)
+    audit.record(
+        actor=actor, action=action, object_type="person", object_id=person.pk, person=person
+    )
     return person
 
 
 @transaction.atomic
-def person_create(*, actor: Any, team: Team, coordinator: StaffMember | None = None, **fields: Any) -> Person:
+def person_create(
+    *, actor: Any, team: Team, coordinator: StaffMember | None = None, **fields: Any
+) -> Person:
     """Add a person to a team's caseload, optionally with a named care coordinator."""
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
@@ -62,12 +91,20 @@ def person_create(*, actor: Any, team: Team, coordinator: StaffMember | None = N
     person = Person(organisation=team.organisation, team=team, **fields)
     _save_person(person, actor=actor, action=AuditAction.CREATE)
     if coordinator is not None:
-        coordinator_change(actor=actor, person=person, coordinator=coordinator, on=timezone.localdate())
+        coordinator_change(
+            actor=actor, person=person, coordinator=coordinator, on=timezone.localdate()
+        )
     return person
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, fields: dict[str, Any], allowed: tuple[str, ...] = PERSON_EDITABLE_FIELDS) -> Person:
+def person_update(
+    *,
+    actor: Any,
+    person: Person,
+    fields: dict[str, Any],
+    allowed: tuple[str, ...] = PERSON_EDITABLE_FIELDS,
+) -> Person:
     """Change a person's details; only ``allowed`` fields may change."""
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -86,7 +123,13 @@ def person_restrict(*, actor: Any, person: Person, reason: str) -> Person:
     person.restricted_reason = reason.strip()[:200]
     person._history_user = actor  # type: ignore[attr-defined]
     person.save(update_fields=["restricted_at", "restricted_reason"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=person.pk, person=person)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="person",
+        object_id=person.pk,
+        person=person,
+    )
     return person
 
 
@@ -99,7 +142,13 @@ def supporter_create(*, actor: Any, person: Person, **fields: Any) -> Supporter:
     supporter._history_user = actor  # type: ignore[attr-defined]
     supporter.full_clean()
     supporter.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, object_type="supporter", object_id=supporter.pk, person=person)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="supporter",
+        object_id=supporter.pk,
+        person=person,
+    )
     return supporter
 
 
@@ -113,7 +162,13 @@ def supporter_update(*, actor: Any, supporter: Supporter, fields: dict[str, Any]
     supporter._history_user = actor  # type: ignore[attr-defined]
     supporter.full_clean()
     supporter.save()
-    audit.record(actor=actor, action=AuditAction.UPDATE, object_type="supporter", object_id=supporter.pk, person=supporter.person)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="supporter",
+        object_id=supporter.pk,
+        person=supporter.person,
+    )
     return supporter
 
 
@@ -123,7 +178,9 @@ def coordinator_change(
 ) -> CareTeamMembership:
     """Name a new care coordinator from ``on``, ending the current one's spell with ``reason``."""
     if coordinator.team_id != person.team_id:
-        raise ValidationError({"coordinator": _("Choose a care coordinator from the person's team.")})
+        raise ValidationError(
+            {"coordinator": _("Choose a care coordinator from the person's team.")}
+        )
     # Lock the person's row so two managers re-allocating at once cannot both succeed.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     current = (
@@ -133,20 +190,38 @@ def coordinator_change(
     )
     if current is not None:
         if current.staff_id == coordinator.pk:
-            raise ValidationError({"coordinator": _("This is already the person's care coordinator.")})
+            raise ValidationError(
+                {"coordinator": _("This is already the person's care coordinator.")}
+            )
         if not reason.strip():
             raise ValidationError({"reason": _("Say why the care coordinator is changing.")})
         if on < current.started_on:
-            raise ValidationError({"started_on": _("The change cannot be before the current coordinator started.")})
+            raise ValidationError(
+                {"started_on": _("The change cannot be before the current coordinator started.")}
+            )
         current.ended_on = on
         current.end_reason = reason.strip()
         current._history_user = actor  # type: ignore[attr-defined]
         current.save(update_fields=["ended_on", "end_reason"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, object_type="care_team_membership", object_id=current.pk, person=person)
-    membership = CareTeamMembership(person=person, staff=coordinator, is_coordinator=True, started_on=on)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="care_team_membership",
+            object_id=current.pk,
+            person=person,
+        )
+    membership = CareTeamMembership(
+        person=person, staff=coordinator, is_coordinator=True, started_on=on
+    )
     membership._history_user = actor  # type: ignore[attr-defined]
     membership.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, object_type="care_team_membership", object_id=membership.pk, person=person)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="care_team_membership",
+        object_id=membership.pk,
+        person=person,
+    )
     return membership
 
 
@@ -158,5 +233,11 @@ def team_transfer(*, actor: Any, people: list[Person], team: Team) -> int:
         person._history_user = actor  # type: ignore[attr-defined]
     bulk_update_with_history(people, Person, ["team"], default_user=actor)
     for person in people:
-        audit.record(actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=person.pk, person=person)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="person",
+            object_id=person.pk,
+            person=person,
+        )
     return len(people)

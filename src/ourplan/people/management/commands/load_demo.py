@@ -15,5 +15,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         self.stdout.write(f"{'Role':<22} {'Username':<20} {'Organisation':<8} Note")
         for login in logins:
-            self.stdout.write(f"{login.role!s:<22} {login.username:<20} {login.organisation:<8} {login.note}")
+            self.stdout.write(
+                f"{login.role!s:<22} {login.username:<20} {login.organisation:<8} {login.note}"
+            )
         self.stdout.write("For a security code, run: ourplan democode USERNAME")
