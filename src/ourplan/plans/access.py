@@ -10,7 +10,7 @@ from typing import Any
 
 from ourplan.accounts.models import Role
 from ourplan.people import access as people_access
-from ourplan.people.models import CareTeamMembership, Person
+from ourplan.people.models import Person
 
 
 def can_view_plan(user: Any, person: Person) -> bool:
@@ -43,13 +43,10 @@ def can_sign_as_person(user: Any, person: Person) -> bool:
 
 
 def can_sign_as_coordinator(user: Any, person: Person) -> bool:
-    """The person's named care coordinator, or the team manager."""
-    if not people_access.can_view_person(user, person):
+    """A care coordinator on the person's team (the named one, or one covering), or the team manager.
+
+    The signature records who signed, so a covering coordinator is visible as such.
+    """
+    if getattr(user, "role", None) not in {Role.CARE_COORDINATOR, Role.TEAM_MANAGER}:
         return False
-    if getattr(user, "role", None) == Role.TEAM_MANAGER:
-        return True
-    if getattr(user, "role", None) != Role.CARE_COORDINATOR:
-        return False
-    return CareTeamMembership.objects.filter(
-        person=person, staff__user=user, is_coordinator=True, ended_on__isnull=True
-    ).exists()
+    return people_access.can_view_person(user, person)

@@ -343,7 +343,7 @@ def review(request: HttpRequest, person_id: Any) -> HttpResponse:
                 what_changed=data["what_changed"], person_attended=data["person_attended"],
                 supporters=list(data["supporters"]), advocate=data["advocate"], professionals=data["professionals"],
                 progress=form.progress(), new_step=form.new_step(),
-                coordinator_signs=data["coordinator_signs"] and access.can_sign_as_coordinator(request.user, person),
+                coordinator_signs=data["coordinator_signs"],
                 person_signs=data["person_signs"], not_signed_reason=data["not_signed_reason"], copy_given=data["copy_given"],
             )
         except ValidationError as error:
