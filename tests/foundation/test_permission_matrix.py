@@ -145,7 +145,12 @@ def extras(standing: Any) -> dict[str, Any]:
         columns=["site", "score"],
     )
     # Apps with their own URL parameters supply values for them (objects belonging to `standing`).
-    return {"token": issued.token, "dataset": dataset, **plans_url_kwargs(standing), **studies_url_kwargs(standing)}
+    return {
+        "token": issued.token,
+        "dataset": dataset,
+        **plans_url_kwargs(standing),
+        **studies_url_kwargs(standing),
+    }
 
 
 @pytest.mark.django_db

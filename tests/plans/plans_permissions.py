@@ -55,11 +55,17 @@ def plans_url_kwargs(standing: Any) -> dict[str, Any]:
 
     plan = services.plan_start(actor=standing.coordinator, person=standing.person)
     area = services.life_areas_for(standing.organisation).first()
-    goal = services.goal_add(actor=standing.coordinator, plan=plan, text="Walk to the park", life_area=area)
+    goal = services.goal_add(
+        actor=standing.coordinator, plan=plan, text="Walk to the park", life_area=area
+    )
     step = services.step_add(actor=standing.coordinator, goal=goal, text="Buy boots", owner="me")
     item = services.safety_item_add(
-        actor=standing.coordinator, plan=plan, kind="concern", description="Nights alone",
-        person_view="I cope if I can text someone", review_on=timezone.localdate() + timedelta(days=30),
+        actor=standing.coordinator,
+        plan=plan,
+        kind="concern",
+        description="Nights alone",
+        person_view="I cope if I can text someone",
+        review_on=timezone.localdate() + timedelta(days=30),
     )
     version = services.version_create(actor=standing.coordinator, plan=plan)
     return {"goal_id": goal.pk, "step_id": step.pk, "item_id": item.pk, "number": version.number}

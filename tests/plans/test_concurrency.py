@@ -18,12 +18,16 @@ RACERS = 100
 WAVE = 20
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrent writers need PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="true concurrent writers need PostgreSQL"
+)
 @pytest.mark.django_db(transaction=True)
 def test_one_hundred_racing_stale_updates_make_no_silent_overwrites(standing: Any) -> None:
     plan = services.plan_start(actor=standing.coordinator, person=standing.person)
     part_id, revision = plan.about_me.pk, plan.about_me.revision
-    opened = [AboutMe.objects.get(pk=part_id) for _ in range(RACERS)]  # everyone opened the same revision
+    opened = [
+        AboutMe.objects.get(pk=part_id) for _ in range(RACERS)
+    ]  # everyone opened the same revision
     outcomes: list[str] = []
     lock = threading.Lock()
 
@@ -32,12 +36,18 @@ def test_one_hundred_racing_stale_updates_make_no_silent_overwrites(standing: An
         try:
             barrier.wait(timeout=60)
             try:
-                services.save_part(actor=standing.coordinator, part=part, fields={"recovery_meaning": f"text {number}"}, revision=revision, person=standing.person)
+                services.save_part(
+                    actor=standing.coordinator,
+                    part=part,
+                    fields={"recovery_meaning": f"text {number}"},
+                    revision=revision,
+                    person=standing.person,
+                )
             except services.EditConflict:
                 result = "conflict"
             else:
                 result = f"saved {number}"
-        except Exception as error:  # noqa: BLE001  (reported below, failing the test)
+        except Exception as error:
             result = f"error {error!r}"
         finally:
             connections.close_all()
@@ -46,7 +56,9 @@ def test_one_hundred_racing_stale_updates_make_no_silent_overwrites(standing: An
 
     for start in range(0, RACERS, WAVE):
         barrier = threading.Barrier(WAVE)
-        threads = [threading.Thread(target=racer, args=(n, barrier)) for n in range(start, start + WAVE)]
+        threads = [
+            threading.Thread(target=racer, args=(n, barrier)) for n in range(start, start + WAVE)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -68,8 +80,20 @@ def test_one_hundred_racing_stale_updates_make_no_silent_overwrites(standing: An
 def test_a_stale_save_is_refused_on_any_database(standing: Any) -> None:
     plan = services.plan_start(actor=standing.coordinator, person=standing.person)
     part = plan.about_me
-    services.save_part(actor=standing.person_user, part=AboutMe.objects.get(pk=part.pk), fields={"what_matters": "my dog"}, revision=1, person=standing.person)
+    services.save_part(
+        actor=standing.person_user,
+        part=AboutMe.objects.get(pk=part.pk),
+        fields={"what_matters": "my dog"},
+        revision=1,
+        person=standing.person,
+    )
     with pytest.raises(services.EditConflict) as clash:
-        services.save_part(actor=standing.coordinator, part=AboutMe.objects.get(pk=part.pk), fields={"what_matters": "my job"}, revision=1, person=standing.person)
+        services.save_part(
+            actor=standing.coordinator,
+            part=AboutMe.objects.get(pk=part.pk),
+            fields={"what_matters": "my job"},
+            revision=1,
+            person=standing.person,
+        )
     assert clash.value.current.what_matters == "my dog"
     assert AboutMe.objects.get(pk=part.pk).what_matters == "my dog"

@@ -10,14 +10,16 @@ from django.utils.translation import gettext as _
 
 from ourplan.accounts.models import Role
 from ourplan.core.navigation import navigation_for
-from ourplan.plans.models import Plan
 from ourplan.people.queries import crisis_lines_for
+from ourplan.plans.models import Plan
 
 
 def _crisis_url(user: Any) -> str:
     """A person with a plan goes straight to their own crisis plan, which carries the numbers too."""
     if user.role == Role.SERVICE_USER:
-        person_id = Plan.objects.filter(person__user=user).values_list("person_id", flat=True).first()
+        person_id = (
+            Plan.objects.filter(person__user=user).values_list("person_id", flat=True).first()
+        )
         if person_id is not None:
             return reverse("plans:crisis", args=[person_id])
     return reverse("core:help_now")

@@ -20,7 +20,11 @@ def can_view_plan(user: Any, person: Person) -> bool:
 
 def can_edit_plan(user: Any, person: Person) -> bool:
     """The person and their care coordinators and team manager write the plan together."""
-    if getattr(user, "role", None) not in {Role.SERVICE_USER, Role.CARE_COORDINATOR, Role.TEAM_MANAGER}:
+    if getattr(user, "role", None) not in {
+        Role.SERVICE_USER,
+        Role.CARE_COORDINATOR,
+        Role.TEAM_MANAGER,
+    }:
         return False
     return people_access.can_view_person(user, person)
 

@@ -23,8 +23,13 @@ def progress_chart(ratings: Sequence[Any], goal_text: str) -> SafeString | None:
         return HEIGHT - PAD - score * (HEIGHT - 2 * PAD) / 10
 
     points = [(PAD + i * step, y(r.score)) for i, r in enumerate(ratings)]
-    summary = _("Progress on %(goal)s: from %(first)d to %(last)d out of 10 over %(n)d ratings.") % {
-        "goal": goal_text, "first": ratings[0].score, "last": ratings[-1].score, "n": count,
+    summary = _(
+        "Progress on %(goal)s: from %(first)d to %(last)d out of 10 over %(n)d ratings."
+    ) % {
+        "goal": goal_text,
+        "first": ratings[0].score,
+        "last": ratings[-1].score,
+        "n": count,
     }
     grid = "".join(
         f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#d8dde0" stroke-width="1"/>'

@@ -35,21 +35,21 @@ class AboutMeForm(RevisionForm):
     class Meta:
         model = AboutMe
         fields = AboutMe.TEXT_FIELDS
-        widgets = {name: TEXTAREA for name in AboutMe.TEXT_FIELDS}
+        widgets = dict.fromkeys(AboutMe.TEXT_FIELDS, TEXTAREA)
 
 
 class StayingWellForm(RevisionForm):
     class Meta:
         model = StayingWellPlan
         fields = StayingWellPlan.TEXT_FIELDS
-        widgets = {name: TEXTAREA for name in StayingWellPlan.TEXT_FIELDS}
+        widgets = dict.fromkeys(StayingWellPlan.TEXT_FIELDS, TEXTAREA)
 
 
 class CrisisForm(RevisionForm):
     class Meta:
         model = CrisisPlan
         fields = (*CrisisPlan.TEXT_FIELDS, "advance_signed", "advance_witnessed")
-        widgets = {name: TEXTAREA for name in CrisisPlan.TEXT_FIELDS}
+        widgets = dict.fromkeys(CrisisPlan.TEXT_FIELDS, TEXTAREA)
 
 
 class StrengthForm(NhsModelForm):
@@ -60,14 +60,21 @@ class StrengthForm(NhsModelForm):
 
 
 class GoalForm(NhsModelForm):
-    written_by = forms.ChoiceField(label=_("Who wrote this goal?"), choices=WrittenBy.choices, widget=forms.RadioSelect, initial=WrittenBy.TOGETHER)
+    written_by = forms.ChoiceField(
+        label=_("Who wrote this goal?"),
+        choices=WrittenBy.choices,
+        widget=forms.RadioSelect,
+        initial=WrittenBy.TOGETHER,
+    )
 
     class Meta:
         model = Goal
         fields = ("text", "life_area", "written_by", "strengths")
         widgets = {"strengths": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args: Any, plan: Any, life_areas: Any, is_person: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan: Any, life_areas: Any, is_person: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         area_field = self.fields["life_area"]
         assert isinstance(area_field, forms.ModelChoiceField)
@@ -83,10 +90,20 @@ class GoalForm(NhsModelForm):
 
 
 class StepForm(NhsForm):
-    text = forms.CharField(label=_("Step"), max_length=500, help_text=_("A small, concrete thing to do next."))
-    owner = forms.ChoiceField(label=_("Who does it"), choices=StepOwner.choices, widget=forms.RadioSelect)
-    supporter = forms.ModelChoiceField(label=_("Which supporter (if a supporter does it)"), queryset=Supporter.objects.none(), required=False)
-    service = forms.CharField(label=_("Which service (if another service does it)"), max_length=200, required=False)
+    text = forms.CharField(
+        label=_("Step"), max_length=500, help_text=_("A small, concrete thing to do next.")
+    )
+    owner = forms.ChoiceField(
+        label=_("Who does it"), choices=StepOwner.choices, widget=forms.RadioSelect
+    )
+    supporter = forms.ModelChoiceField(
+        label=_("Which supporter (if a supporter does it)"),
+        queryset=Supporter.objects.none(),
+        required=False,
+    )
+    service = forms.CharField(
+        label=_("Which service (if another service does it)"), max_length=200, required=False
+    )
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
@@ -110,7 +127,14 @@ class StepStatusForm(NhsForm):
 
 
 class RatingForm(NhsForm):
-    score = forms.IntegerField(label=_("How far along are you, from 0 (not started) to 10 (achieved)?"), min_value=0, max_value=10, widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-2", "inputmode": "numeric"}))
+    score = forms.IntegerField(
+        label=_("How far along are you, from 0 (not started) to 10 (achieved)?"),
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-2", "inputmode": "numeric"}
+        ),
+    )
 
 
 class AchieveForm(NhsForm):
@@ -123,13 +147,41 @@ class SafetyItemForm(NhsModelForm):
 
     class Meta:
         model = SafetyItem
-        fields = ("kind", "description", "person_view", "person_view_not_obtained", "professional_view", "agreed_steps", "responsibilities", "review_on")
-        widgets = {"kind": forms.RadioSelect, "review_on": DateInput(), **{n: TEXTAREA for n in ("description", "person_view", "professional_view", "agreed_steps", "responsibilities")}}
+        fields = (
+            "kind",
+            "description",
+            "person_view",
+            "person_view_not_obtained",
+            "professional_view",
+            "agreed_steps",
+            "responsibilities",
+            "review_on",
+        )
+        widgets = {
+            "kind": forms.RadioSelect,
+            "review_on": DateInput(),
+            **dict.fromkeys(
+                (
+                    "description",
+                    "person_view",
+                    "professional_view",
+                    "agreed_steps",
+                    "responsibilities",
+                ),
+                TEXTAREA,
+            ),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not (cleaned.get("person_view") or "").strip() and not (cleaned.get("person_view_not_obtained") or "").strip():
-            self.add_error("person_view", _("Write the person's own view, or say why it could not be recorded."))
+        if (
+            not (cleaned.get("person_view") or "").strip()
+            and not (cleaned.get("person_view_not_obtained") or "").strip()
+        ):
+            self.add_error(
+                "person_view",
+                _("Write the person's own view, or say why it could not be recorded."),
+            )
         return cleaned
 
 
@@ -137,22 +189,51 @@ class ReviewForm(NhsForm):
     """The standard review on one page: progress, a new step, who came, sign-off and the copy."""
 
     held_on = forms.DateField(label=_("Date of the review"), widget=DateInput())
-    person_attended = forms.BooleanField(label=_("The person was there"), required=False, initial=True)
-    supporters = forms.ModelMultipleChoiceField(label=_("Carers and supporters there"), queryset=Supporter.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    person_attended = forms.BooleanField(
+        label=_("The person was there"), required=False, initial=True
+    )
+    supporters = forms.ModelMultipleChoiceField(
+        label=_("Carers and supporters there"),
+        queryset=Supporter.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     advocate = forms.CharField(label=_("Advocate there"), max_length=200, required=False)
     professionals = forms.CharField(label=_("Professionals there"), max_length=500, required=False)
-    what_changed = forms.CharField(label=_("What changed"), max_length=4000, required=False, widget=TEXTAREA)
-    step_goal = forms.ModelChoiceField(label=_("Add a step to this goal"), queryset=Goal.objects.none(), required=False, empty_label=_("No new step"))
+    what_changed = forms.CharField(
+        label=_("What changed"), max_length=4000, required=False, widget=TEXTAREA
+    )
+    step_goal = forms.ModelChoiceField(
+        label=_("Add a step to this goal"),
+        queryset=Goal.objects.none(),
+        required=False,
+        empty_label=_("No new step"),
+    )
     step_text = forms.CharField(label=_("New step"), max_length=500, required=False)
-    step_owner = forms.ChoiceField(label=_("Who does it"), choices=[("", _("Choose")), *StepOwner.choices], required=False)
-    step_supporter = forms.ModelChoiceField(label=_("Which supporter"), queryset=Supporter.objects.none(), required=False)
+    step_owner = forms.ChoiceField(
+        label=_("Who does it"), choices=[("", _("Choose")), *StepOwner.choices], required=False
+    )
+    step_supporter = forms.ModelChoiceField(
+        label=_("Which supporter"), queryset=Supporter.objects.none(), required=False
+    )
     step_service = forms.CharField(label=_("Which service"), max_length=200, required=False)
     step_due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
     next_review_on = forms.DateField(label=_("Next review"), widget=DateInput())
-    coordinator_signs = forms.BooleanField(label=_("I sign this version as care coordinator"), required=False)
-    person_signs = forms.BooleanField(label=_("The person signs this version here, in the room"), required=False)
-    not_signed_reason = forms.CharField(label=_("If the person is not signing, why not"), max_length=500, required=False)
-    copy_given = forms.ChoiceField(label=_("Copy given"), choices=[("", _("Not yet")), *CopyGiven.choices], required=False, widget=forms.RadioSelect)
+    coordinator_signs = forms.BooleanField(
+        label=_("I sign this version as care coordinator"), required=False
+    )
+    person_signs = forms.BooleanField(
+        label=_("The person signs this version here, in the room"), required=False
+    )
+    not_signed_reason = forms.CharField(
+        label=_("If the person is not signing, why not"), max_length=500, required=False
+    )
+    copy_given = forms.ChoiceField(
+        label=_("Copy given"),
+        choices=[("", _("Not yet")), *CopyGiven.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,22 +251,38 @@ class ReviewForm(NhsForm):
         # One progress box per active goal, before the rest of the form.
         progress_fields = {
             f"progress_{goal.pk}": forms.IntegerField(
-                label=goal.text, min_value=0, max_value=10, required=False,
+                label=goal.text,
+                min_value=0,
+                max_value=10,
+                required=False,
                 help_text=_("Progress from 0 to 10"),
-                widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-2", "inputmode": "numeric"}),
+                widget=forms.NumberInput(
+                    attrs={"class": "nhsuk-input nhsuk-input--width-2", "inputmode": "numeric"}
+                ),
             )
             for goal in self.active_goals
         }
         self.fields = {**progress_fields, **self.fields}
 
     def progress(self) -> dict[Goal, int]:
-        return {goal: self.cleaned_data[f"progress_{goal.pk}"] for goal in self.active_goals if self.cleaned_data.get(f"progress_{goal.pk}") is not None}
+        return {
+            goal: self.cleaned_data[f"progress_{goal.pk}"]
+            for goal in self.active_goals
+            if self.cleaned_data.get(f"progress_{goal.pk}") is not None
+        }
 
     def new_step(self) -> dict[str, Any] | None:
         data = self.cleaned_data
         if not data.get("step_goal"):
             return None
-        return {"goal": data["step_goal"], "text": data.get("step_text") or "", "owner": data.get("step_owner") or "", "supporter": data.get("step_supporter"), "service": data.get("step_service") or "", "due_on": data.get("step_due_on")}
+        return {
+            "goal": data["step_goal"],
+            "text": data.get("step_text") or "",
+            "owner": data.get("step_owner") or "",
+            "supporter": data.get("step_supporter"),
+            "service": data.get("step_service") or "",
+            "due_on": data.get("step_due_on"),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -198,7 +295,9 @@ class ReviewForm(NhsForm):
         if next_review and next_review <= timezone.localdate():
             self.add_error("next_review_on", _("The next review must be after today."))
         if cleaned.get("person_signs") and not cleaned.get("person_attended"):
-            self.add_error("person_signs", _("The person can only sign in the room if they were there."))
+            self.add_error(
+                "person_signs", _("The person can only sign in the room if they were there.")
+            )
         return cleaned
 
 

@@ -30,10 +30,16 @@ class WrittenBy(models.TextChoices):
 class AuthoredPart(models.Model):
     """Something in the plan: who wrote it, who last changed it, and its revision."""
 
-    written_by = models.CharField(_("who wrote this"), max_length=12, choices=WrittenBy.choices, default=WrittenBy.TOGETHER)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_by = models.CharField(
+        _("who wrote this"), max_length=12, choices=WrittenBy.choices, default=WrittenBy.TOGETHER
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveIntegerField(default=1)
 
@@ -48,7 +54,9 @@ class Plan(models.Model):
     """One living plan per person."""
 
     person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="plan")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -62,7 +70,9 @@ class Plan(models.Model):
 class LifeArea(models.Model):
     """A life area an organisation files goals under, mapped to one of the eight CTP areas."""
 
-    organisation = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="life_areas")
+    organisation = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="life_areas"
+    )
     code = models.CharField(max_length=40)
     label = models.CharField(_("life area"), max_length=120)
     ctp_area = models.CharField(_("CTP area"), max_length=40, choices=CTP_AREAS)
@@ -70,7 +80,9 @@ class LifeArea(models.Model):
 
     class Meta:
         ordering = ["position", "label"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="life_area_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="life_area_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -78,23 +90,44 @@ class LifeArea(models.Model):
 
 class AboutMe(AuthoredPart):
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="about_me")
-    recovery_meaning = models.TextField(_("What recovery means to me"), max_length=LONG_TEXT, blank=True)
+    recovery_meaning = models.TextField(
+        _("What recovery means to me"), max_length=LONG_TEXT, blank=True
+    )
     what_matters = models.TextField(_("What matters to me"), max_length=LONG_TEXT, blank=True)
     what_helped = models.TextField(_("What has helped me before"), max_length=LONG_TEXT, blank=True)
-    what_has_not_helped = models.TextField(_("What has not helped"), max_length=LONG_TEXT, blank=True)
-    medication_preferences = models.TextField(_("My preferences about medication"), max_length=LONG_TEXT, blank=True)
-    therapy_preferences = models.TextField(_("My preferences about talking therapies and other support"), max_length=LONG_TEXT, blank=True)
-    meeting_preferences = models.TextField(_("Where and how I like to meet"), max_length=LONG_TEXT, blank=True)
+    what_has_not_helped = models.TextField(
+        _("What has not helped"), max_length=LONG_TEXT, blank=True
+    )
+    medication_preferences = models.TextField(
+        _("My preferences about medication"), max_length=LONG_TEXT, blank=True
+    )
+    therapy_preferences = models.TextField(
+        _("My preferences about talking therapies and other support"),
+        max_length=LONG_TEXT,
+        blank=True,
+    )
+    meeting_preferences = models.TextField(
+        _("Where and how I like to meet"), max_length=LONG_TEXT, blank=True
+    )
     hopes_and_dreams = models.TextField(_("My hopes and dreams"), max_length=LONG_TEXT, blank=True)
     my_story = models.TextField(
-        _("My story"), max_length=LONG_TEXT * 3, blank=True,
+        _("My story"),
+        max_length=LONG_TEXT * 3,
+        blank=True,
         help_text=_("Written once, so you do not have to tell it again to every new worker."),
     )
     history = HistoricalRecords()
 
     TEXT_FIELDS = (
-        "recovery_meaning", "what_matters", "what_helped", "what_has_not_helped", "medication_preferences",
-        "therapy_preferences", "meeting_preferences", "hopes_and_dreams", "my_story",
+        "recovery_meaning",
+        "what_matters",
+        "what_helped",
+        "what_has_not_helped",
+        "medication_preferences",
+        "therapy_preferences",
+        "meeting_preferences",
+        "hopes_and_dreams",
+        "my_story",
     )
 
     def __str__(self) -> str:
@@ -141,11 +174,17 @@ class GoalStatus(models.TextChoices):
 class Goal(AuthoredPart):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
     text = models.CharField(_("My goal, in my own words"), max_length=SHORT_TEXT)
-    life_area = models.ForeignKey(LifeArea, on_delete=models.PROTECT, related_name="goals", verbose_name=_("Life area"))
-    status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    life_area = models.ForeignKey(
+        LifeArea, on_delete=models.PROTECT, related_name="goals", verbose_name=_("Life area")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=GoalStatus.choices, default=GoalStatus.ACTIVE
+    )
     achieved_on = models.DateField(null=True, blank=True)
     celebration = models.CharField(_("How we marked it"), max_length=SHORT_TEXT, blank=True)
-    strengths = models.ManyToManyField(Strength, blank=True, related_name="goals", verbose_name=_("Strengths this builds on"))
+    strengths = models.ManyToManyField(
+        Strength, blank=True, related_name="goals", verbose_name=_("Strengths this builds on")
+    )
     history = HistoricalRecords(m2m_fields=[strengths])
 
     class Meta:
@@ -183,10 +222,19 @@ class GoalStep(AuthoredPart):
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="steps")
     text = models.CharField(_("Step"), max_length=SHORT_TEXT)
     owner = models.CharField(_("Who does it"), max_length=12, choices=StepOwner.choices)
-    supporter = models.ForeignKey("people.Supporter", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("Which supporter"))
+    supporter = models.ForeignKey(
+        "people.Supporter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Which supporter"),
+    )
     service = models.CharField(_("Which service"), max_length=200, blank=True)
     due_on = models.DateField(_("By when"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.TO_DO)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.TO_DO
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -194,7 +242,8 @@ class GoalStep(AuthoredPart):
         constraints = [
             models.CheckConstraint(
                 name="step_owner_is_named",
-                condition=~models.Q(owner="supporter", supporter__isnull=True) & ~models.Q(owner="service", service=""),
+                condition=~models.Q(owner="supporter", supporter__isnull=True)
+                & ~models.Q(owner="service", service=""),
             )
         ]
 
@@ -208,12 +257,16 @@ class ProgressRating(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="ratings")
     score = models.PositiveSmallIntegerField(_("Progress (0 to 10)"))
     rated_on = models.DateField(default=timezone.localdate)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["rated_on", "created_at"]
-        constraints = [models.CheckConstraint(name="progress_0_to_10", condition=models.Q(score__lte=10))]
+        constraints = [
+            models.CheckConstraint(name="progress_0_to_10", condition=models.Q(score__lte=10))
+        ]
 
     def __str__(self) -> str:
         return f"{self.score}/10 on {self.rated_on}"
@@ -223,17 +276,35 @@ class StayingWellPlan(AuthoredPart):
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="staying_well")
     keep_me_well = models.TextField(_("Things that keep me well"), max_length=LONG_TEXT, blank=True)
     daily_routine = models.TextField(_("My daily routine"), max_length=LONG_TEXT, blank=True)
-    triggers = models.TextField(_("Things that can upset my balance"), max_length=LONG_TEXT, blank=True)
-    triggers_response = models.TextField(_("What I do about them"), max_length=LONG_TEXT, blank=True)
-    early_signs = models.TextField(_("Early signs that I am becoming unwell"), max_length=LONG_TEXT, blank=True)
-    early_signs_response = models.TextField(_("What I and others do then"), max_length=LONG_TEXT, blank=True)
-    breaking_down = models.TextField(_("When things are breaking down: signs and what helps"), max_length=LONG_TEXT, blank=True)
-    after_crisis = models.TextField(_("After a crisis: what helps me recover"), max_length=LONG_TEXT, blank=True)
+    triggers = models.TextField(
+        _("Things that can upset my balance"), max_length=LONG_TEXT, blank=True
+    )
+    triggers_response = models.TextField(
+        _("What I do about them"), max_length=LONG_TEXT, blank=True
+    )
+    early_signs = models.TextField(
+        _("Early signs that I am becoming unwell"), max_length=LONG_TEXT, blank=True
+    )
+    early_signs_response = models.TextField(
+        _("What I and others do then"), max_length=LONG_TEXT, blank=True
+    )
+    breaking_down = models.TextField(
+        _("When things are breaking down: signs and what helps"), max_length=LONG_TEXT, blank=True
+    )
+    after_crisis = models.TextField(
+        _("After a crisis: what helps me recover"), max_length=LONG_TEXT, blank=True
+    )
     history = HistoricalRecords()
 
     TEXT_FIELDS = (
-        "keep_me_well", "daily_routine", "triggers", "triggers_response", "early_signs",
-        "early_signs_response", "breaking_down", "after_crisis",
+        "keep_me_well",
+        "daily_routine",
+        "triggers",
+        "triggers_response",
+        "early_signs",
+        "early_signs_response",
+        "breaking_down",
+        "after_crisis",
     )
 
     def __str__(self) -> str:
@@ -242,22 +313,43 @@ class StayingWellPlan(AuthoredPart):
 
 class CrisisPlan(AuthoredPart):
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="crisis")
-    signs_others_notice = models.TextField(_("Signs others will notice"), max_length=LONG_TEXT, blank=True)
-    who_to_involve = models.TextField(_("Who I want involved, and what each of them does"), max_length=LONG_TEXT, blank=True)
-    who_not_to_involve = models.TextField(_("Who I do not want involved"), max_length=LONG_TEXT, blank=True)
-    preferred_treatments = models.TextField(_("Treatments and places I prefer"), max_length=LONG_TEXT, blank=True)
-    unacceptable_treatments = models.TextField(_("Treatments and places I do not want"), max_length=LONG_TEXT, blank=True)
-    practical_matters = models.TextField(_("Practical things: children, pets, bills, home"), max_length=LONG_TEXT, blank=True)
+    signs_others_notice = models.TextField(
+        _("Signs others will notice"), max_length=LONG_TEXT, blank=True
+    )
+    who_to_involve = models.TextField(
+        _("Who I want involved, and what each of them does"), max_length=LONG_TEXT, blank=True
+    )
+    who_not_to_involve = models.TextField(
+        _("Who I do not want involved"), max_length=LONG_TEXT, blank=True
+    )
+    preferred_treatments = models.TextField(
+        _("Treatments and places I prefer"), max_length=LONG_TEXT, blank=True
+    )
+    unacceptable_treatments = models.TextField(
+        _("Treatments and places I do not want"), max_length=LONG_TEXT, blank=True
+    )
+    practical_matters = models.TextField(
+        _("Practical things: children, pets, bills, home"), max_length=LONG_TEXT, blank=True
+    )
     what_helps = models.TextField(_("What helps me in a crisis"), max_length=LONG_TEXT, blank=True)
     what_does_not_help = models.TextField(_("What does not help"), max_length=LONG_TEXT, blank=True)
-    advance_statement = models.TextField(_("My advance statement or decision"), max_length=LONG_TEXT, blank=True)
+    advance_statement = models.TextField(
+        _("My advance statement or decision"), max_length=LONG_TEXT, blank=True
+    )
     advance_signed = models.BooleanField(_("The advance statement is signed"), default=False)
     advance_witnessed = models.BooleanField(_("The advance statement is witnessed"), default=False)
     history = HistoricalRecords()
 
     TEXT_FIELDS = (
-        "signs_others_notice", "who_to_involve", "who_not_to_involve", "preferred_treatments",
-        "unacceptable_treatments", "practical_matters", "what_helps", "what_does_not_help", "advance_statement",
+        "signs_others_notice",
+        "who_to_involve",
+        "who_not_to_involve",
+        "preferred_treatments",
+        "unacceptable_treatments",
+        "practical_matters",
+        "what_helps",
+        "what_does_not_help",
+        "advance_statement",
     )
 
     def __str__(self) -> str:
@@ -273,15 +365,23 @@ class SafetyItem(AuthoredPart):
     """A concern or opportunity in the safety plan, with the person's own view beside the professional view."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="safety_items")
-    kind = models.CharField(_("Is this a concern or an opportunity?"), max_length=12, choices=SafetyKind.choices)
+    kind = models.CharField(
+        _("Is this a concern or an opportunity?"), max_length=12, choices=SafetyKind.choices
+    )
     description = models.TextField(_("What it is"), max_length=LONG_TEXT)
     person_view = models.TextField(_("The person's own view"), max_length=LONG_TEXT, blank=True)
     person_view_not_obtained = models.CharField(
-        _("Why the person's view could not be recorded"), max_length=SHORT_TEXT, blank=True,
+        _("Why the person's view could not be recorded"),
+        max_length=SHORT_TEXT,
+        blank=True,
     )
-    professional_view = models.TextField(_("The professional view"), max_length=LONG_TEXT, blank=True)
+    professional_view = models.TextField(
+        _("The professional view"), max_length=LONG_TEXT, blank=True
+    )
     agreed_steps = models.TextField(_("Steps we agreed"), max_length=LONG_TEXT, blank=True)
-    responsibilities = models.TextField(_("Who is responsible for what"), max_length=LONG_TEXT, blank=True)
+    responsibilities = models.TextField(
+        _("Who is responsible for what"), max_length=LONG_TEXT, blank=True
+    )
     review_on = models.DateField(_("Review by"))
     archived_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -303,12 +403,21 @@ class Review(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField(_("Date of the review"), default=timezone.localdate)
     person_attended = models.BooleanField(_("The person was there"), default=True)
-    supporters_attended = models.ManyToManyField("people.Supporter", blank=True, related_name="+", verbose_name=_("Carers and supporters there"))
+    supporters_attended = models.ManyToManyField(
+        "people.Supporter",
+        blank=True,
+        related_name="+",
+        verbose_name=_("Carers and supporters there"),
+    )
     advocate_attended = models.CharField(_("Advocate there"), max_length=200, blank=True)
-    professionals_attended = models.CharField(_("Professionals there"), max_length=SHORT_TEXT, blank=True)
+    professionals_attended = models.CharField(
+        _("Professionals there"), max_length=SHORT_TEXT, blank=True
+    )
     what_changed = models.TextField(_("What changed"), max_length=LONG_TEXT, blank=True)
     next_review_on = models.DateField(_("Next review"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[supporters_attended])
 
@@ -331,27 +440,35 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
-    review = models.OneToOneField(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="version")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    review = models.OneToOneField(
+        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="version"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     person_signed_at = models.DateTimeField(null=True, blank=True)
     person_signed_how = models.CharField(max_length=40, blank=True)
     coordinator_signed_at = models.DateTimeField(null=True, blank=True)
-    coordinator_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    not_signed_reason = models.CharField(_("Why the person has not signed"), max_length=SHORT_TEXT, blank=True)
-    copy_given = models.CharField(_("Copy given as"), max_length=10, choices=CopyGiven.choices, blank=True)
+    coordinator_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    not_signed_reason = models.CharField(
+        _("Why the person has not signed"), max_length=SHORT_TEXT, blank=True
+    )
+    copy_given = models.CharField(
+        _("Copy given as"), max_length=10, choices=CopyGiven.choices, blank=True
+    )
     copy_given_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Version {self.number}"
-
-    @property
-    def is_signed(self) -> bool:
-        return self.person_signed_at is not None or self.coordinator_signed_at is not None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Once created, only the signature and copy fields may change: the content is frozen.
@@ -360,6 +477,10 @@ class PlanVersion(models.Model):
             if fields is None or {"snapshot", "plan", "number", "review"} & set(fields):
                 raise models.ProtectedError("A plan version's content cannot change.", {self})
         super().save(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.person_signed_at is not None or self.coordinator_signed_at is not None
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise models.ProtectedError("Plan versions are never deleted.", {self})

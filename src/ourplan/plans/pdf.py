@@ -12,7 +12,9 @@ def pdf_response(html: str, filename: str) -> HttpResponse:
     from weasyprint import CSS, HTML
 
     stylesheet = finders.find("ourplan/print.css")
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=stylesheet)] if stylesheet else None)
+    pdf = HTML(string=html).write_pdf(
+        stylesheets=[CSS(filename=stylesheet)] if stylesheet else None
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
 from django.db.models import Prefetch
 
 from ourplan.people.models import CareTeamMembership, Person
@@ -12,7 +14,9 @@ from ourplan.plans.models import Goal, GoalStatus, Plan, ProgressRating, Review
 
 def plan_for(person: Person) -> Plan | None:
     return (
-        Plan.objects.select_related("about_me", "staying_well", "crisis", "person__organisation", "person__team")
+        Plan.objects.select_related(
+            "about_me", "staying_well", "crisis", "person__organisation", "person__team"
+        )
         .filter(person=person)
         .first()
     )
@@ -32,7 +36,11 @@ def goals_of(plan: Plan) -> list[Goal]:
 
 
 def latest_review(plan: Plan) -> Review | None:
-    return plan.reviews.prefetch_related("supporters_attended").order_by("-held_on", "-created_at").first()
+    return (
+        plan.reviews.prefetch_related("supporters_attended")
+        .order_by("-held_on", "-created_at")
+        .first()
+    )
 
 
 def current_coordinator(person: Person) -> CareTeamMembership | None:
@@ -51,6 +59,10 @@ class PlanStage:
     label: str
 
 
+def _improved(ratings: list[Any]) -> bool:
+    return len(ratings) >= 2 and ratings[-1].score > ratings[0].score
+
+
 def plan_stage(plan: Plan, goals: list[Goal], today: date) -> PlanStage:
     from django.utils.translation import gettext as _
 
@@ -61,7 +73,9 @@ def plan_stage(plan: Plan, goals: list[Goal], today: date) -> PlanStage:
     if achieved and len(achieved) >= 2 * max(len(active), 1):
         return PlanStage("moving_on", _("Nearly ready to move on from services"))
     recent = [r for g in active for r in g.ratings.all() if (today - r.rated_on).days <= 180]
-    improving = any(len(g.ratings.all()) >= 2 and list(g.ratings.all())[-1].score > list(g.ratings.all())[0].score for g in active)
+    improving = any(_improved(list(g.ratings.all())) for g in active)
     if active and not recent and not improving:
-        return PlanStage("stuck", _("Stuck: no progress recorded for six months. Time to talk about the goals?"))
+        return PlanStage(
+            "stuck", _("Stuck: no progress recorded for six months. Time to talk about the goals?")
+        )
     return PlanStage("active", _("Active"))

@@ -49,7 +49,13 @@ class EditConflict(Exception):
 
 
 def _audit(actor: Any, action: str, obj: models.Model, person: Person) -> None:
-    audit.record(actor=actor, action=action, object_type=obj._meta.model_name or "", object_id=obj.pk, person=person)
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=obj.pk,
+        person=person,
+    )
 
 
 def _written_by_for(actor: Any) -> str:
@@ -68,7 +74,13 @@ def life_areas_for(organisation: Any) -> models.QuerySet[LifeArea]:
         try:
             with transaction.atomic():
                 LifeArea.objects.bulk_create(
-                    LifeArea(organisation=organisation, code=code, label=str(label), ctp_area=ctp, position=i)
+                    LifeArea(
+                        organisation=organisation,
+                        code=code,
+                        label=str(label),
+                        ctp_area=ctp,
+                        position=i,
+                    )
                     for i, (code, label, ctp) in enumerate(defaults)
                 )
         except IntegrityError:
@@ -91,7 +103,9 @@ def plan_start(*, actor: Any, person: Person) -> Plan:
 
 
 @transaction.atomic
-def save_part(*, actor: Any, part: PartT, fields: dict[str, Any], revision: int, person: Person) -> PartT:
+def save_part(
+    *, actor: Any, part: PartT, fields: dict[str, Any], revision: int, person: Person
+) -> PartT:
     """Save changes to one part, only if nobody else saved it since ``revision``.
 
     The conditional UPDATE claims the next revision atomically: of two racing
@@ -99,9 +113,11 @@ def save_part(*, actor: Any, part: PartT, fields: dict[str, Any], revision: int,
     EditConflict carrying what was saved, so its author can merge.
     """
     model = type(part)
-    claimed = model.objects.filter(pk=part.pk, revision=revision).update(revision=revision + 1)
+    claimed = model._default_manager.filter(pk=part.pk, revision=revision).update(
+        revision=revision + 1
+    )
     if claimed == 0:
-        raise EditConflict(model.objects.get(pk=part.pk))
+        raise EditConflict(model._default_manager.get(pk=part.pk))
     for name, value in fields.items():
         setattr(part, name, value)
     part.revision = revision + 1
@@ -115,8 +131,16 @@ def save_part(*, actor: Any, part: PartT, fields: dict[str, Any], revision: int,
 
 
 @transaction.atomic
-def strength_add(*, actor: Any, plan: Plan, kind: str, text: str, written_by: str | None = None) -> Strength:
-    strength = Strength(plan=plan, kind=kind, text=text.strip(), created_by=actor, written_by=written_by or _written_by_for(actor))
+def strength_add(
+    *, actor: Any, plan: Plan, kind: str, text: str, written_by: str | None = None
+) -> Strength:
+    strength = Strength(
+        plan=plan,
+        kind=kind,
+        text=text.strip(),
+        created_by=actor,
+        written_by=written_by or _written_by_for(actor),
+    )
     strength.full_clean()
     strength.save()
     _audit(actor, AuditAction.CREATE, strength, plan.person)
@@ -130,13 +154,24 @@ def _check_life_area(plan: Plan, life_area: LifeArea) -> None:
 
 @transaction.atomic
 def goal_add(
-    *, actor: Any, plan: Plan, text: str, life_area: LifeArea, written_by: str | None = None,
+    *,
+    actor: Any,
+    plan: Plan,
+    text: str,
+    life_area: LifeArea,
+    written_by: str | None = None,
     strengths: list[Strength] | None = None,
 ) -> Goal:
     if not text.strip():
         raise ValidationError({"text": _("Write the goal, in the person's own words.")})
     _check_life_area(plan, life_area)
-    goal = Goal(plan=plan, text=text.strip(), life_area=life_area, created_by=actor, written_by=written_by or _written_by_for(actor))
+    goal = Goal(
+        plan=plan,
+        text=text.strip(),
+        life_area=life_area,
+        created_by=actor,
+        written_by=written_by or _written_by_for(actor),
+    )
     goal.full_clean()
     goal.save()
     if strengths:
@@ -149,27 +184,49 @@ def goal_add(
 def goal_achieve(*, actor: Any, goal: Goal, revision: int, celebration: str = "") -> Goal:
     """Mark a goal achieved; it stays in the plan to be celebrated."""
     return save_part(
-        actor=actor, part=goal, revision=revision, person=goal.plan.person,
-        fields={"status": GoalStatus.ACHIEVED, "achieved_on": timezone.localdate(), "celebration": celebration.strip()},
+        actor=actor,
+        part=goal,
+        revision=revision,
+        person=goal.plan.person,
+        fields={
+            "status": GoalStatus.ACHIEVED,
+            "achieved_on": timezone.localdate(),
+            "celebration": celebration.strip(),
+        },
     )
 
 
 @transaction.atomic
 def step_add(
-    *, actor: Any, goal: Goal, text: str, owner: str, supporter: Supporter | None = None,
-    service: str = "", due_on: date | None = None,
+    *,
+    actor: Any,
+    goal: Goal,
+    text: str,
+    owner: str,
+    supporter: Supporter | None = None,
+    service: str = "",
+    due_on: date | None = None,
 ) -> GoalStep:
     if not text.strip():
         raise ValidationError({"text": _("Write what the step is.")})
     if owner not in StepOwner.values:
         raise ValidationError({"owner": _("Choose who does this step.")})
-    if owner == StepOwner.SUPPORTER and (supporter is None or supporter.person_id != goal.plan.person_id):
-        raise ValidationError({"supporter": _("Choose which of the person's supporters does this step.")})
+    if owner == StepOwner.SUPPORTER and (
+        supporter is None or supporter.person_id != goal.plan.person_id
+    ):
+        raise ValidationError(
+            {"supporter": _("Choose which of the person's supporters does this step.")}
+        )
     if owner == StepOwner.SERVICE and not service.strip():
         raise ValidationError({"service": _("Say which service does this step.")})
     step = GoalStep(
-        goal=goal, text=text.strip(), owner=owner, supporter=supporter if owner == StepOwner.SUPPORTER else None,
-        service=service.strip() if owner == StepOwner.SERVICE else "", due_on=due_on, created_by=actor,
+        goal=goal,
+        text=text.strip(),
+        owner=owner,
+        supporter=supporter if owner == StepOwner.SUPPORTER else None,
+        service=service.strip() if owner == StepOwner.SERVICE else "",
+        due_on=due_on,
+        created_by=actor,
         written_by=_written_by_for(actor),
     )
     step.full_clean()
@@ -182,20 +239,31 @@ def step_add(
 def step_set_status(*, actor: Any, step: GoalStep, status: str, revision: int) -> GoalStep:
     if status not in StepStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
-    return save_part(actor=actor, part=step, fields={"status": status}, revision=revision, person=step.goal.plan.person)
+    return save_part(
+        actor=actor,
+        part=step,
+        fields={"status": status},
+        revision=revision,
+        person=step.goal.plan.person,
+    )
 
 
 @transaction.atomic
 def progress_rate(*, actor: Any, goal: Goal, score: int, on: date | None = None) -> ProgressRating:
     if not 0 <= int(score) <= 10:
         raise ValidationError({"score": _("Progress is a number from 0 to 10.")})
-    rating = ProgressRating.objects.create(goal=goal, score=int(score), rated_on=on or timezone.localdate(), rated_by=actor)
+    rating = ProgressRating.objects.create(
+        goal=goal, score=int(score), rated_on=on or timezone.localdate(), rated_by=actor
+    )
     _audit(actor, AuditAction.CREATE, rating, goal.plan.person)
     return rating
 
 
 def _check_person_view(fields: dict[str, Any]) -> None:
-    if not (fields.get("person_view") or "").strip() and not (fields.get("person_view_not_obtained") or "").strip():
+    if (
+        not (fields.get("person_view") or "").strip()
+        and not (fields.get("person_view_not_obtained") or "").strip()
+    ):
         raise ValidationError(
             {"person_view": _("Write the person's own view, or say why it could not be recorded.")}
         )
@@ -212,10 +280,18 @@ def safety_item_add(*, actor: Any, plan: Plan, **fields: Any) -> SafetyItem:
 
 
 @transaction.atomic
-def safety_item_update(*, actor: Any, item: SafetyItem, fields: dict[str, Any], revision: int) -> SafetyItem:
-    merged = {"person_view": item.person_view, "person_view_not_obtained": item.person_view_not_obtained, **fields}
+def safety_item_update(
+    *, actor: Any, item: SafetyItem, fields: dict[str, Any], revision: int
+) -> SafetyItem:
+    merged = {
+        "person_view": item.person_view,
+        "person_view_not_obtained": item.person_view_not_obtained,
+        **fields,
+    }
     _check_person_view(merged)
-    return save_part(actor=actor, part=item, fields=fields, revision=revision, person=item.plan.person)
+    return save_part(
+        actor=actor, part=item, fields=fields, revision=revision, person=item.plan.person
+    )
 
 
 def _check_next_review(held_on: date, next_review_on: date) -> None:
@@ -229,13 +305,17 @@ def version_create(*, actor: Any, plan: Plan, review: Review | None = None) -> P
     # Lock the plan row so two versions cannot take the same number.
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
     number = (plan.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-    version = PlanVersion.objects.create(plan=plan, number=number, snapshot=plan_snapshot(plan), review=review, created_by=actor)
+    version = PlanVersion.objects.create(
+        plan=plan, number=number, snapshot=plan_snapshot(plan), review=review, created_by=actor
+    )
     _audit(actor, AuditAction.CREATE, version, plan.person)
     return version
 
 
 @transaction.atomic
-def version_sign(*, actor: Any, version: PlanVersion, as_person: bool, how: str = "online") -> PlanVersion:
+def version_sign(
+    *, actor: Any, version: PlanVersion, as_person: bool, how: str = "online"
+) -> PlanVersion:
     """Sign a version as the person or as the care coordinator. Each side signs once."""
     locked = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if as_person:
@@ -281,10 +361,22 @@ def version_copy_given(*, actor: Any, version: PlanVersion, how: str) -> PlanVer
 
 @transaction.atomic
 def review_record(
-    *, actor: Any, plan: Plan, held_on: date, next_review_on: date, what_changed: str = "",
-    person_attended: bool = True, supporters: list[Supporter] | None = None, advocate: str = "",
-    professionals: str = "", progress: dict[Goal, int] | None = None, new_step: dict[str, Any] | None = None,
-    coordinator_signs: bool = False, person_signs: bool = False, not_signed_reason: str = "", copy_given: str = "",
+    *,
+    actor: Any,
+    plan: Plan,
+    held_on: date,
+    next_review_on: date,
+    what_changed: str = "",
+    person_attended: bool = True,
+    supporters: list[Supporter] | None = None,
+    advocate: str = "",
+    professionals: str = "",
+    progress: dict[Goal, int] | None = None,
+    new_step: dict[str, Any] | None = None,
+    coordinator_signs: bool = False,
+    person_signs: bool = False,
+    not_signed_reason: str = "",
+    copy_given: str = "",
 ) -> PlanVersion:
     """The whole review in one step: progress, a new step, attendees, a new signed version, a copy given.
 
@@ -292,7 +384,9 @@ def review_record(
     """
     _check_next_review(held_on, next_review_on)
     if person_signs and not person_attended:
-        raise ValidationError({"person_signs": _("The person can only sign in the room if they were there.")})
+        raise ValidationError(
+            {"person_signs": _("The person can only sign in the room if they were there.")}
+        )
     for goal, score in (progress or {}).items():
         if goal.plan_id != plan.pk:
             raise ValidationError(_("A goal from another plan was submitted."))
@@ -306,8 +400,13 @@ def review_record(
     if new_step:
         step_add(actor=actor, **new_step)
     review = Review.objects.create(
-        plan=plan, held_on=held_on, next_review_on=next_review_on, what_changed=what_changed.strip(),
-        person_attended=person_attended, advocate_attended=advocate.strip(), professionals_attended=professionals.strip(),
+        plan=plan,
+        held_on=held_on,
+        next_review_on=next_review_on,
+        what_changed=what_changed.strip(),
+        person_attended=person_attended,
+        advocate_attended=advocate.strip(),
+        professionals_attended=professionals.strip(),
         recorded_by=actor,
     )
     review.supporters_attended.set(chosen)
@@ -316,7 +415,9 @@ def review_record(
     if coordinator_signs:
         version = version_sign(actor=actor, version=version, as_person=False)
     if person_signs:
-        version = version_sign(actor=actor, version=version, as_person=True, how="in person at review")
+        version = version_sign(
+            actor=actor, version=version, as_person=True, how="in person at review"
+        )
     elif not_signed_reason.strip():
         version = version_not_signed(actor=actor, version=version, reason=not_signed_reason)
     if copy_given:

@@ -12,14 +12,17 @@ def _fields(part: Any, names: tuple[str, ...]) -> dict[str, str]:
     return {name: getattr(part, name) for name in names} if part is not None else {}
 
 
-def _label(model: Any, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+def field_label(model: Any, name: str) -> str:
+    """The human label of a model field (the model may be a class or an instance)."""
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
     """Everything a signed version must keep, as JSON-ready data with labels."""
     goals = []
-    for goal in plan.goals.select_related("life_area").prefetch_related("steps__supporter", "ratings", "strengths"):
+    for goal in plan.goals.select_related("life_area").prefetch_related(
+        "steps__supporter", "ratings", "strengths"
+    ):
         ratings = list(goal.ratings.all())
         goals.append(
             {
@@ -34,9 +37,12 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
                 "strengths": [s.text for s in goal.strengths.all()],
                 "steps": [
                     {
-                        "id": step.pk, "text": step.text, "owner": step.owner,
+                        "id": step.pk,
+                        "text": step.text,
+                        "owner": step.owner,
                         "who": step.supporter.full_name if step.supporter else step.service,
-                        "due_on": step.due_on.isoformat() if step.due_on else None, "status": step.status,
+                        "due_on": step.due_on.isoformat() if step.due_on else None,
+                        "status": step.status,
                     }
                     for step in goal.steps.all()
                 ],
@@ -44,15 +50,23 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         )
     return {
         "about_me": _fields(getattr(plan, "about_me", None), AboutMe.TEXT_FIELDS),
-        "strengths": [{"id": s.pk, "kind": s.kind, "text": s.text} for s in plan.strengths.filter(archived_at__isnull=True)],
+        "strengths": [
+            {"id": s.pk, "kind": s.kind, "text": s.text}
+            for s in plan.strengths.filter(archived_at__isnull=True)
+        ],
         "goals": goals,
         "staying_well": _fields(getattr(plan, "staying_well", None), StayingWellPlan.TEXT_FIELDS),
         "crisis": _fields(getattr(plan, "crisis", None), CrisisPlan.TEXT_FIELDS),
         "safety": [
             {
-                "id": item.pk, "kind": item.kind, "description": item.description, "person_view": item.person_view,
-                "person_view_not_obtained": item.person_view_not_obtained, "professional_view": item.professional_view,
-                "agreed_steps": item.agreed_steps, "responsibilities": item.responsibilities,
+                "id": item.pk,
+                "kind": item.kind,
+                "description": item.description,
+                "person_view": item.person_view,
+                "person_view_not_obtained": item.person_view_not_obtained,
+                "professional_view": item.professional_view,
+                "agreed_steps": item.agreed_steps,
+                "responsibilities": item.responsibilities,
                 "review_on": item.review_on.isoformat(),
             }
             for item in plan.safety_items.filter(archived_at__isnull=True)
@@ -90,15 +104,30 @@ def _flatten(snapshot: dict[str, Any]) -> dict[tuple[str, str], str]:
     flat: dict[tuple[str, str], str] = {}
     for key, (model, section) in _SECTION_LABELS.items():
         for name, value in snapshot.get(key, {}).items():
-            flat[(section, _label(model, name))] = value or ""
+            flat[(section, field_label(model, name))] = value or ""
     for strength in snapshot.get("strengths", []):
         flat[("Strengths", f"#{strength['id']}")] = strength["text"]
     for goal in snapshot.get("goals", []):
-        flat[("Goals", f"#{goal['id']}")] = f"{goal['text']} ({goal['life_area']}; {goal['status']}; progress {goal['latest_progress']})"
+        flat[("Goals", f"#{goal['id']}")] = (
+            f"{goal['text']} ({goal['life_area']}; {goal['status']}; progress {goal['latest_progress']})"
+        )
         for step in goal["steps"]:
-            flat[("Steps", f"#{step['id']}")] = f"{step['text']} ({step['owner']} {step['who'] or ''}; {step['status']}; by {step['due_on'] or '-'})"
+            flat[("Steps", f"#{step['id']}")] = (
+                f"{step['text']} ({step['owner']} {step['who'] or ''}; {step['status']}; by {step['due_on'] or '-'})"
+            )
     for item in snapshot.get("safety", []):
-        flat[("Safety plan", f"#{item['id']}")] = "; ".join(str(item[k]) for k in ("kind", "description", "person_view", "professional_view", "agreed_steps", "responsibilities", "review_on"))
+        flat[("Safety plan", f"#{item['id']}")] = "; ".join(
+            str(item[k])
+            for k in (
+                "kind",
+                "description",
+                "person_view",
+                "professional_view",
+                "agreed_steps",
+                "responsibilities",
+                "review_on",
+            )
+        )
     return flat
 
 

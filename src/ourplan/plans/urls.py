@@ -27,7 +27,9 @@ urlpatterns = [
     path(P + "versions/compare/", views.version_compare, name="version_compare"),
     path(P + "versions/<int:number>/", views.version, name="version"),
     path(P + "versions/<int:number>/sign/", views.version_sign, name="version_sign"),
-    path(P + "versions/<int:number>/not-signed/", views.version_not_signed, name="version_not_signed"),
+    path(
+        P + "versions/<int:number>/not-signed/", views.version_not_signed, name="version_not_signed"
+    ),
     path(P + "statutory/", views.statutory, name="statutory"),
     path(P + "statutory.pdf", views.statutory_pdf, name="statutory_pdf"),
     path(P + "my-copy/", views.person_copy, name="person_copy"),

@@ -23,7 +23,7 @@ from ourplan.plans import access, forms, queries, services
 from ourplan.plans.charts import progress_chart
 from ourplan.plans.models import AuthoredPart, Goal, GoalStep, Plan, PlanVersion, SafetyItem
 from ourplan.plans.pdf import pdf_response
-from ourplan.plans.snapshot import compare_snapshots
+from ourplan.plans.snapshot import compare_snapshots, field_label
 
 Rule = Callable[[Any, Person], bool]
 
@@ -32,12 +32,16 @@ def _person(request: HttpRequest, person_id: Any, rule: Rule) -> Person:
     """The person, if this user passes ``rule``; otherwise refuse without saying whether they exist."""
     person = Person.objects.select_related("organisation", "team").filter(pk=person_id).first()
     if person is None or not rule(request.user, person):
-        audit.record(actor=request.user, action=AuditAction.DENIED, object_type="plan", object_id=person_id)
+        audit.record(
+            actor=request.user, action=AuditAction.DENIED, object_type="plan", object_id=person_id
+        )
         raise PermissionDenied
     return person
 
 
-def _plan(request: HttpRequest, person_id: Any, rule: Rule = access.can_view_plan) -> tuple[Person, Plan]:
+def _plan(
+    request: HttpRequest, person_id: Any, rule: Rule = access.can_view_plan
+) -> tuple[Person, Plan]:
     person = _person(request, person_id, rule)
     plan = queries.plan_for(person)
     if plan is None:
@@ -73,7 +77,9 @@ def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
         context |= {
             "goals": goals,
             "stage": queries.plan_stage(plan, goals, today),
-            "strengths": plan.strengths.filter(archived_at__isnull=True).select_related("created_by"),
+            "strengths": plan.strengths.filter(archived_at__isnull=True).select_related(
+                "created_by"
+            ),
             "safety_items": plan.safety_items.filter(archived_at__isnull=True),
             "review": queries.latest_review(plan),
             "latest_version": plan.versions.first(),
@@ -92,21 +98,36 @@ def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
 def plan_start(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = _person(request, person_id, access.can_start_plan)
     services.plan_start(actor=request.user, person=person)
-    messages.success(request, _("The plan is started. Begin with what matters to %(name)s.") % {"name": person.called})
+    messages.success(
+        request,
+        _("The plan is started. Begin with what matters to %(name)s.") % {"name": person.called},
+    )
     return redirect("plans:about_me", person_id=person.pk)
 
 
-def _edit_part(request: HttpRequest, person_id: Any, part_name: str, form_class: type[forms.RevisionForm], title: str) -> HttpResponse:
+def _edit_part(
+    request: HttpRequest,
+    person_id: Any,
+    part_name: str,
+    form_class: type[forms.RevisionForm],
+    title: str,
+) -> HttpResponse:
     """Edit one part of the plan with lost-update protection."""
     person, plan = _plan(request, person_id, access.can_edit_plan)
     part: AuthoredPart = getattr(plan, part_name)
     conflict = None
     if request.method == "POST":
-        form = form_class(data=request.POST, instance=type(part).objects.get(pk=part.pk))
+        form = form_class(data=request.POST, instance=type(part)._default_manager.get(pk=part.pk))
         if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields or ()}
             try:
-                services.save_part(actor=request.user, part=part, fields=fields, revision=form.cleaned_data["revision"], person=person)
+                services.save_part(
+                    actor=request.user,
+                    part=part,
+                    fields=fields,
+                    revision=form.cleaned_data["revision"],
+                    person=person,
+                )
             except services.EditConflict as clash:
                 conflict = _conflict_rows(clash.current, form)
                 # Keep the user's text, and let the next save build on what the other person saved.
@@ -122,17 +143,28 @@ def _edit_part(request: HttpRequest, person_id: Any, part_name: str, form_class:
     else:
         form = form_class(instance=part, initial={"revision": part.revision})
         _read(request, part_name, part.pk, person)
-    return render(request, "plans/part_form.html", {"person": person, "form": form, "title": title, "conflict": conflict, "part": part}, status=409 if conflict else 200)
+    return render(
+        request,
+        "plans/part_form.html",
+        {"person": person, "form": form, "title": title, "conflict": conflict, "part": part},
+        status=409 if conflict else 200,
+    )
 
 
 def _conflict_rows(current: AuthoredPart, form: Any) -> list[dict[str, str]]:
     """What the other person saved, field by field, where it differs from this user's text."""
     rows = []
-    for name in form.Meta.fields:
+    for name in form._meta.fields or ():
         theirs = getattr(current, name)
         mine = form.cleaned_data.get(name)
         if theirs != mine:
-            rows.append({"label": str(current._meta.get_field(name).verbose_name), "theirs": str(theirs), "mine": str(mine)})
+            rows.append(
+                {
+                    "label": field_label(current, name),
+                    "theirs": str(theirs),
+                    "mine": str(mine),
+                }
+            )
     return rows
 
 
@@ -145,7 +177,9 @@ def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staying_well(request: HttpRequest, person_id: Any) -> HttpResponse:
-    return _edit_part(request, person_id, "staying_well", forms.StayingWellForm, _("My staying-well plan"))
+    return _edit_part(
+        request, person_id, "staying_well", forms.StayingWellForm, _("My staying-well plan")
+    )
 
 
 @login_required
@@ -160,7 +194,17 @@ def crisis(request: HttpRequest, person_id: Any) -> HttpResponse:
     """The crisis plan on one printable page, with the crisis numbers."""
     person, plan = _plan(request, person_id)
     _read(request, "crisis_plan", plan.crisis.pk, person)
-    return render(request, "plans/crisis.html", {"person": person, "plan": plan, "crisis": plan.crisis, "lines": list(person.organisation.crisis_lines.all()) or crisis_lines_for(request.user), "can_edit": access.can_edit_plan(request.user, person)})
+    return render(
+        request,
+        "plans/crisis.html",
+        {
+            "person": person,
+            "plan": plan,
+            "crisis": plan.crisis,
+            "lines": list(person.organisation.crisis_lines.all()) or crisis_lines_for(request.user),
+            "can_edit": access.can_edit_plan(request.user, person),
+        },
+    )
 
 
 @login_required
@@ -170,29 +214,54 @@ def strength_new(request: HttpRequest, person_id: Any) -> HttpResponse:
     form = forms.StrengthForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.strength_add(actor=request.user, plan=plan, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
+            services.strength_add(
+                actor=request.user,
+                plan=plan,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+            )
         except ValidationError as error:
             _apply(form, error)
         else:
             messages.success(request, _("Strength added."))
             return redirect("plans:plan", person_id=person.pk)
-    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add a strength")})
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"person": person, "form": form, "title": _("Add a strength")},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_new(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _plan(request, person_id, access.can_edit_plan)
-    form = forms.GoalForm(data=request.POST or None, plan=plan, life_areas=services.life_areas_for(person.organisation), is_person=_is_person(request))
+    form = forms.GoalForm(
+        data=request.POST or None,
+        plan=plan,
+        life_areas=services.life_areas_for(person.organisation),
+        is_person=_is_person(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            goal = services.goal_add(actor=request.user, plan=plan, text=form.cleaned_data["text"], life_area=form.cleaned_data["life_area"], written_by=form.cleaned_data.get("written_by"), strengths=list(form.cleaned_data.get("strengths") or []))
+            goal = services.goal_add(
+                actor=request.user,
+                plan=plan,
+                text=form.cleaned_data["text"],
+                life_area=form.cleaned_data["life_area"],
+                written_by=form.cleaned_data.get("written_by"),
+                strengths=list(form.cleaned_data.get("strengths") or []),
+            )
         except ValidationError as error:
             _apply(form, error)
         else:
             messages.success(request, _("Goal added. Now add a first step."))
             return redirect("plans:step_new", person_id=person.pk, goal_id=goal.pk)
-    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add a goal")})
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"person": person, "form": form, "title": _("Add a goal")},
+    )
 
 
 def _goal(plan: Plan, goal_id: Any) -> Goal:
@@ -210,10 +279,15 @@ def goal_detail(request: HttpRequest, person_id: Any, goal_id: int) -> HttpRespo
     ratings = list(goal.ratings.order_by("rated_on", "created_at").select_related("rated_by"))
     _read(request, "goal", goal.pk, person)
     context = {
-        "person": person, "goal": goal, "steps": goal.steps.select_related("supporter"), "ratings": ratings,
-        "chart": progress_chart(ratings, goal.text), "rating_form": forms.RatingForm(),
+        "person": person,
+        "goal": goal,
+        "steps": goal.steps.select_related("supporter"),
+        "ratings": ratings,
+        "chart": progress_chart(ratings, goal.text),
+        "rating_form": forms.RatingForm(),
         "achieve_form": forms.AchieveForm(initial={"revision": goal.revision}),
-        "can_edit": access.can_edit_plan(request.user, person), "status_choices": GoalStep._meta.get_field("status").choices,
+        "can_edit": access.can_edit_plan(request.user, person),
+        "status_choices": GoalStep._meta.get_field("status").choices,
     }
     return render(request, "plans/goal_detail.html", context)
 
@@ -232,7 +306,11 @@ def step_new(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse
         else:
             messages.success(request, _("Step added."))
             return redirect("plans:goal", person_id=person.pk, goal_id=goal.pk)
-    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add a step"), "subtitle": goal.text})
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"person": person, "form": form, "title": _("Add a step"), "subtitle": goal.text},
+    )
 
 
 @login_required
@@ -247,9 +325,19 @@ def step_status(request: HttpRequest, person_id: Any, step_id: int) -> HttpRespo
         messages.error(request, _("Choose a status from the list."))
     else:
         try:
-            services.step_set_status(actor=request.user, step=step, status=form.cleaned_data["status"], revision=form.cleaned_data["revision"])
+            services.step_set_status(
+                actor=request.user,
+                step=step,
+                status=form.cleaned_data["status"],
+                revision=form.cleaned_data["revision"],
+            )
         except services.EditConflict:
-            messages.error(request, _("Someone else changed this step since you opened the page. Here it is as they left it."))
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this step since you opened the page. Here it is as they left it."
+                ),
+            )
         else:
             messages.success(request, _("Step updated."))
     return redirect("plans:goal", person_id=person.pk, goal_id=step.goal_id)
@@ -277,11 +365,23 @@ def goal_achieve(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResp
     form = forms.AchieveForm(data=request.POST)
     if form.is_valid():
         try:
-            services.goal_achieve(actor=request.user, goal=goal, revision=form.cleaned_data["revision"], celebration=form.cleaned_data["celebration"])
+            services.goal_achieve(
+                actor=request.user,
+                goal=goal,
+                revision=form.cleaned_data["revision"],
+                celebration=form.cleaned_data["celebration"],
+            )
         except services.EditConflict:
-            messages.error(request, _("Someone else changed this goal since you opened the page. Check it and try again."))
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this goal since you opened the page. Check it and try again."
+                ),
+            )
         else:
-            messages.success(request, _("Well done! The goal is marked as achieved and stays in your plan."))
+            messages.success(
+                request, _("Well done! The goal is marked as achieved and stays in your plan.")
+            )
     return redirect("plans:goal", person_id=person.pk, goal_id=goal.pk)
 
 
@@ -299,7 +399,18 @@ def safety_new(request: HttpRequest, person_id: Any) -> HttpResponse:
         else:
             messages.success(request, _("Added to the safety plan."))
             return redirect("plans:plan", person_id=person.pk)
-    return render(request, "plans/simple_form.html", {"person": person, "form": form, "title": _("Add to the safety plan"), "intro": _("Write this with the person. Their own view sits beside the professional view.")})
+    return render(
+        request,
+        "plans/simple_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Add to the safety plan"),
+            "intro": _(
+                "Write this with the person. Their own view sits beside the professional view."
+            ),
+        },
+    )
 
 
 @login_required
@@ -309,14 +420,31 @@ def safety_edit(request: HttpRequest, person_id: Any, item_id: int) -> HttpRespo
     item = SafetyItem.objects.filter(pk=item_id, plan=plan).first()
     if item is None:
         raise PermissionDenied
-    form = forms.SafetyItemForm(data=request.POST or None, instance=SafetyItem.objects.get(pk=item.pk), initial={"revision": item.revision})
+    form = forms.SafetyItemForm(
+        data=request.POST or None,
+        instance=SafetyItem.objects.get(pk=item.pk),
+        initial={"revision": item.revision},
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
-            services.safety_item_update(actor=request.user, item=item, fields=fields, revision=form.cleaned_data["revision"] or 0)
+            services.safety_item_update(
+                actor=request.user,
+                item=item,
+                fields=fields,
+                revision=form.cleaned_data["revision"] or 0,
+            )
         except services.EditConflict as clash:
-            conflict = [{"label": str(clash.current._meta.get_field(n).verbose_name), "theirs": str(getattr(clash.current, n)), "mine": str(v)} for n, v in fields.items() if getattr(clash.current, n) != v]
+            conflict = [
+                {
+                    "label": field_label(clash.current, n),
+                    "theirs": str(getattr(clash.current, n)),
+                    "mine": str(v),
+                }
+                for n, v in fields.items()
+                if getattr(clash.current, n) != v
+            ]
             data = request.POST.copy()
             data["revision"] = str(clash.current.revision)
             form = forms.SafetyItemForm(data=data, instance=clash.current)
@@ -326,7 +454,18 @@ def safety_edit(request: HttpRequest, person_id: Any, item_id: int) -> HttpRespo
         else:
             messages.success(request, _("Safety plan updated."))
             return redirect("plans:plan", person_id=person.pk)
-    return render(request, "plans/part_form.html", {"person": person, "form": form, "title": _("Change the safety plan"), "conflict": conflict, "part": item}, status=409 if conflict else 200)
+    return render(
+        request,
+        "plans/part_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Change the safety plan"),
+            "conflict": conflict,
+            "part": item,
+        },
+        status=409 if conflict else 200,
+    )
 
 
 @login_required
@@ -339,12 +478,21 @@ def review(request: HttpRequest, person_id: Any) -> HttpResponse:
         data = form.cleaned_data
         try:
             version = services.review_record(
-                actor=request.user, plan=plan, held_on=data["held_on"], next_review_on=data["next_review_on"],
-                what_changed=data["what_changed"], person_attended=data["person_attended"],
-                supporters=list(data["supporters"]), advocate=data["advocate"], professionals=data["professionals"],
-                progress=form.progress(), new_step=form.new_step(),
+                actor=request.user,
+                plan=plan,
+                held_on=data["held_on"],
+                next_review_on=data["next_review_on"],
+                what_changed=data["what_changed"],
+                person_attended=data["person_attended"],
+                supporters=list(data["supporters"]),
+                advocate=data["advocate"],
+                professionals=data["professionals"],
+                progress=form.progress(),
+                new_step=form.new_step(),
                 coordinator_signs=data["coordinator_signs"],
-                person_signs=data["person_signs"], not_signed_reason=data["not_signed_reason"], copy_given=data["copy_given"],
+                person_signs=data["person_signs"],
+                not_signed_reason=data["not_signed_reason"],
+                copy_given=data["copy_given"],
             )
         except ValidationError as error:
             _apply(form, error)
@@ -361,11 +509,22 @@ def review(request: HttpRequest, person_id: Any) -> HttpResponse:
 def versions(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _plan(request, person_id)
     _read(request, "plan_versions", plan.pk, person)
-    return render(request, "plans/versions.html", {"person": person, "versions": plan.versions.select_related("coordinator_signed_by", "review")})
+    return render(
+        request,
+        "plans/versions.html",
+        {
+            "person": person,
+            "versions": plan.versions.select_related("coordinator_signed_by", "review"),
+        },
+    )
 
 
 def _version(plan: Plan, number: Any) -> PlanVersion:
-    version = plan.versions.filter(number=number).select_related("coordinator_signed_by", "review").first()
+    version = (
+        plan.versions.filter(number=number)
+        .select_related("coordinator_signed_by", "review")
+        .first()
+    )
     if version is None:
         raise PermissionDenied
     return version
@@ -377,12 +536,20 @@ def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
     person, plan = _plan(request, person_id)
     found = _version(plan, number)
     _read(request, "plan_version", found.pk, person)
-    return render(request, "plans/version.html", {
-        "person": person, "version": found, "snapshot": found.snapshot,
-        "can_sign_as_person": access.can_sign_as_person(request.user, person) and found.person_signed_at is None,
-        "can_sign_as_coordinator": access.can_sign_as_coordinator(request.user, person) and found.coordinator_signed_at is None,
-        "not_signed_form": forms.NotSignedForm(),
-    })
+    return render(
+        request,
+        "plans/version.html",
+        {
+            "person": person,
+            "version": found,
+            "snapshot": found.snapshot,
+            "can_sign_as_person": access.can_sign_as_person(request.user, person)
+            and found.person_signed_at is None,
+            "can_sign_as_coordinator": access.can_sign_as_coordinator(request.user, person)
+            and found.coordinator_signed_at is None,
+            "not_signed_form": forms.NotSignedForm(),
+        },
+    )
 
 
 @login_required
@@ -390,13 +557,25 @@ def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
 def version_compare(request: HttpRequest, person_id: Any) -> HttpResponse:
     person, plan = _plan(request, person_id)
     try:
-        older_number, newer_number = int(request.GET.get("older", "")), int(request.GET.get("newer", ""))
+        older_number, newer_number = (
+            int(request.GET.get("older", "")),
+            int(request.GET.get("newer", "")),
+        )
     except ValueError:
         messages.error(request, _("Choose two versions to compare."))
         return redirect("plans:versions", person_id=person.pk)
     older, newer = _version(plan, older_number), _version(plan, newer_number)
     _read(request, "plan_versions", plan.pk, person)
-    return render(request, "plans/compare.html", {"person": person, "older": older, "newer": newer, "changes": compare_snapshots(older.snapshot, newer.snapshot)})
+    return render(
+        request,
+        "plans/compare.html",
+        {
+            "person": person,
+            "older": older,
+            "newer": newer,
+            "changes": compare_snapshots(older.snapshot, newer.snapshot),
+        },
+    )
 
 
 @login_required
@@ -426,7 +605,9 @@ def version_not_signed(request: HttpRequest, person_id: Any, number: int) -> Htt
     form = forms.NotSignedForm(data=request.POST)
     if form.is_valid():
         try:
-            services.version_not_signed(actor=request.user, version=found, reason=form.cleaned_data["not_signed_reason"])
+            services.version_not_signed(
+                actor=request.user, version=found, reason=form.cleaned_data["not_signed_reason"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -439,11 +620,16 @@ def version_not_signed(request: HttpRequest, person_id: Any, number: int) -> Htt
 def _document_context(request: HttpRequest, person: Person, plan: Plan) -> dict[str, Any]:
     goals = queries.goals_of(plan)
     return {
-        "person": person, "plan": plan, "goals": goals, "review": queries.latest_review(plan),
-        "coordinator": queries.current_coordinator(person), "latest_version": plan.versions.first(),
+        "person": person,
+        "plan": plan,
+        "goals": goals,
+        "review": queries.latest_review(plan),
+        "coordinator": queries.current_coordinator(person),
+        "latest_version": plan.versions.first(),
         "strengths": plan.strengths.filter(archived_at__isnull=True),
         "safety_items": plan.safety_items.filter(archived_at__isnull=True),
-        "lines": list(person.organisation.crisis_lines.all()), "generated_on": timezone.localdate(),
+        "lines": list(person.organisation.crisis_lines.all()),
+        "generated_on": timezone.localdate(),
         "large_print": request.GET.get("large") == "1",
         "ctp_areas": _goals_by_ctp_area(goals),
     }
@@ -452,7 +638,10 @@ def _document_context(request: HttpRequest, person: Person, plan: Plan) -> dict[
 def _goals_by_ctp_area(goals: list[Goal]) -> list[tuple[str, list[Goal]]]:
     from ourplan.plans.life_areas import CTP_AREAS
 
-    return [(str(label), [g for g in goals if g.life_area.ctp_area == code]) for code, label in CTP_AREAS]
+    return [
+        (str(label), [g for g in goals if g.life_area.ctp_area == code])
+        for code, label in CTP_AREAS
+    ]
 
 
 @login_required
@@ -461,10 +650,23 @@ def statutory(request: HttpRequest, person_id: Any, output: str = "html") -> Htt
     """The CTP (Wales) or CPA personalised care and support plan (England), generated from the plan."""
     person, plan = _plan(request, person_id)
     context = _document_context(request, person, plan)
-    template = "plans/statutory_ctp.html" if person.organisation.country == "wales" else "plans/statutory_cpa.html"
-    audit.record(actor=request.user, action=AuditAction.EXPORT if output == "pdf" else AuditAction.READ, object_type="statutory_plan", object_id=plan.pk, person=person)
+    template = (
+        "plans/statutory_ctp.html"
+        if person.organisation.country == "wales"
+        else "plans/statutory_cpa.html"
+    )
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT if output == "pdf" else AuditAction.READ,
+        object_type="statutory_plan",
+        object_id=plan.pk,
+        person=person,
+    )
     if output == "pdf":
-        return pdf_response(render_to_string(template, context | {"for_pdf": True}, request=request), f"plan-{plan.pk}.pdf")
+        return pdf_response(
+            render_to_string(template, context | {"for_pdf": True}, request=request),
+            f"plan-{plan.pk}.pdf",
+        )
     return render(request, template, context)
 
 
@@ -480,9 +682,20 @@ def person_copy(request: HttpRequest, person_id: Any, output: str = "html") -> H
     """The person-held copy: plain language, printable, with a large-print option."""
     person, plan = _plan(request, person_id)
     context = _document_context(request, person, plan)
-    audit.record(actor=request.user, action=AuditAction.EXPORT if output == "pdf" else AuditAction.READ, object_type="person_held_copy", object_id=plan.pk, person=person)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT if output == "pdf" else AuditAction.READ,
+        object_type="person_held_copy",
+        object_id=plan.pk,
+        person=person,
+    )
     if output == "pdf":
-        return pdf_response(render_to_string("plans/person_copy.html", context | {"for_pdf": True}, request=request), f"my-plan-{plan.pk}.pdf")
+        return pdf_response(
+            render_to_string(
+                "plans/person_copy.html", context | {"for_pdf": True}, request=request
+            ),
+            f"my-plan-{plan.pk}.pdf",
+        )
     return render(request, "plans/person_copy.html", context)
 
 

@@ -8,586 +8,2169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('text', models.CharField(max_length=500, verbose_name='My goal, in my own words')),
-                ('status', models.CharField(choices=[('active', 'Working on it'), ('achieved', 'Achieved'), ('set_aside', 'Set aside for now')], default='active', max_length=12, verbose_name='status')),
-                ('achieved_on', models.DateField(blank=True, null=True)),
-                ('celebration', models.CharField(blank=True, max_length=500, verbose_name='How we marked it')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("text", models.CharField(max_length=500, verbose_name="My goal, in my own words")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Working on it"),
+                            ("achieved", "Achieved"),
+                            ("set_aside", "Set aside for now"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("achieved_on", models.DateField(blank=True, null=True)),
+                (
+                    "celebration",
+                    models.CharField(blank=True, max_length=500, verbose_name="How we marked it"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', 'created_at'],
+                "ordering": ["status", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGoalStep',
+            name="HistoricalGoalStep",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('text', models.CharField(max_length=500, verbose_name='Step')),
-                ('owner', models.CharField(choices=[('me', 'Me'), ('supporter', 'Someone who supports me'), ('coordinator', 'My care coordinator'), ('service', 'Another service')], max_length=12, verbose_name='Who does it')),
-                ('service', models.CharField(blank=True, max_length=200, verbose_name='Which service')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='By when')),
-                ('status', models.CharField(choices=[('to_do', 'Not started'), ('doing', 'Doing'), ('done', 'Done'), ('stopped', 'Stopped')], default='to_do', max_length=10, verbose_name='status')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.goal')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supporter', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.supporter', verbose_name='Which supporter')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("text", models.CharField(max_length=500, verbose_name="Step")),
+                (
+                    "owner",
+                    models.CharField(
+                        choices=[
+                            ("me", "Me"),
+                            ("supporter", "Someone who supports me"),
+                            ("coordinator", "My care coordinator"),
+                            ("service", "Another service"),
+                        ],
+                        max_length=12,
+                        verbose_name="Who does it",
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(blank=True, max_length=200, verbose_name="Which service"),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="By when")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("to_do", "Not started"),
+                            ("doing", "Doing"),
+                            ("done", "Done"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="to_do",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.goal",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supporter",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.supporter",
+                        verbose_name="Which supporter",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical goal step',
-                'verbose_name_plural': 'historical goal steps',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical goal step",
+                "verbose_name_plural": "historical goal steps",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPlan',
+            name="HistoricalPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.person')),
-                ('started_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical plan',
-                'verbose_name_plural': 'historical plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical plan",
+                "verbose_name_plural": "historical plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='LifeArea',
+            name="LifeArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('label', models.CharField(max_length=120, verbose_name='life area')),
-                ('ctp_area', models.CharField(choices=[('accommodation', 'Accommodation'), ('education_training', 'Education and training'), ('finance_money', 'Finance and money'), ('medical_treatment', 'Medical and other forms of treatment, including psychological'), ('parenting_caring', 'Parenting or caring relationships'), ('personal_care_wellbeing', 'Personal care and physical well-being'), ('social_cultural_spiritual', 'Social, cultural or spiritual'), ('work_occupation', 'Work and occupation')], max_length=40, verbose_name='CTP area')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='life_areas', to='people.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("label", models.CharField(max_length=120, verbose_name="life area")),
+                (
+                    "ctp_area",
+                    models.CharField(
+                        choices=[
+                            ("accommodation", "Accommodation"),
+                            ("education_training", "Education and training"),
+                            ("finance_money", "Finance and money"),
+                            (
+                                "medical_treatment",
+                                "Medical and other forms of treatment, including psychological",
+                            ),
+                            ("parenting_caring", "Parenting or caring relationships"),
+                            ("personal_care_wellbeing", "Personal care and physical well-being"),
+                            ("social_cultural_spiritual", "Social, cultural or spiritual"),
+                            ("work_occupation", "Work and occupation"),
+                        ],
+                        max_length=40,
+                        verbose_name="CTP area",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="life_areas",
+                        to="people.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'label'],
+                "ordering": ["position", "label"],
             },
         ),
         migrations.AddField(
-            model_name='goal',
-            name='life_area',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='goals', to='plans.lifearea', verbose_name='Life area'),
+            model_name="goal",
+            name="life_area",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="goals",
+                to="plans.lifearea",
+                verbose_name="Life area",
+            ),
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='people.person')),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalStrength',
+            name="HistoricalStrength",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('quality', 'A quality I have'), ('skill', 'A skill I have'), ('worked_before', 'Something that worked before'), ('person', 'A person'), ('place', 'A place'), ('activity', 'An activity'), ('service', 'A service or group')], max_length=20, verbose_name='kind of strength')),
-                ('text', models.CharField(max_length=500, verbose_name='The strength')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quality", "A quality I have"),
+                            ("skill", "A skill I have"),
+                            ("worked_before", "Something that worked before"),
+                            ("person", "A person"),
+                            ("place", "A place"),
+                            ("activity", "An activity"),
+                            ("service", "A service or group"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of strength",
+                    ),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="The strength")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical strength',
-                'verbose_name_plural': 'historical strengths',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical strength",
+                "verbose_name_plural": "historical strengths",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStayingWellPlan',
+            name="HistoricalStayingWellPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('keep_me_well', models.TextField(blank=True, max_length=4000, verbose_name='Things that keep me well')),
-                ('daily_routine', models.TextField(blank=True, max_length=4000, verbose_name='My daily routine')),
-                ('triggers', models.TextField(blank=True, max_length=4000, verbose_name='Things that can upset my balance')),
-                ('triggers_response', models.TextField(blank=True, max_length=4000, verbose_name='What I do about them')),
-                ('early_signs', models.TextField(blank=True, max_length=4000, verbose_name='Early signs that I am becoming unwell')),
-                ('early_signs_response', models.TextField(blank=True, max_length=4000, verbose_name='What I and others do then')),
-                ('breaking_down', models.TextField(blank=True, max_length=4000, verbose_name='When things are breaking down: signs and what helps')),
-                ('after_crisis', models.TextField(blank=True, max_length=4000, verbose_name='After a crisis: what helps me recover')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "keep_me_well",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Things that keep me well"
+                    ),
+                ),
+                (
+                    "daily_routine",
+                    models.TextField(blank=True, max_length=4000, verbose_name="My daily routine"),
+                ),
+                (
+                    "triggers",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Things that can upset my balance"
+                    ),
+                ),
+                (
+                    "triggers_response",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What I do about them"
+                    ),
+                ),
+                (
+                    "early_signs",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Early signs that I am becoming unwell",
+                    ),
+                ),
+                (
+                    "early_signs_response",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What I and others do then"
+                    ),
+                ),
+                (
+                    "breaking_down",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="When things are breaking down: signs and what helps",
+                    ),
+                ),
+                (
+                    "after_crisis",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="After a crisis: what helps me recover",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical staying well plan',
-                'verbose_name_plural': 'historical staying well plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical staying well plan",
+                "verbose_name_plural": "historical staying well plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSafetyItem',
+            name="HistoricalSafetyItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('concern', 'A concern (a risk)'), ('opportunity', 'An opportunity (a positive risk worth taking)')], max_length=12, verbose_name='Is this a concern or an opportunity?')),
-                ('description', models.TextField(max_length=4000, verbose_name='What it is')),
-                ('person_view', models.TextField(blank=True, max_length=4000, verbose_name="The person's own view")),
-                ('person_view_not_obtained', models.CharField(blank=True, max_length=500, verbose_name="Why the person's view could not be recorded")),
-                ('professional_view', models.TextField(blank=True, max_length=4000, verbose_name='The professional view')),
-                ('agreed_steps', models.TextField(blank=True, max_length=4000, verbose_name='Steps we agreed')),
-                ('responsibilities', models.TextField(blank=True, max_length=4000, verbose_name='Who is responsible for what')),
-                ('review_on', models.DateField(verbose_name='Review by')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("concern", "A concern (a risk)"),
+                            ("opportunity", "An opportunity (a positive risk worth taking)"),
+                        ],
+                        max_length=12,
+                        verbose_name="Is this a concern or an opportunity?",
+                    ),
+                ),
+                ("description", models.TextField(max_length=4000, verbose_name="What it is")),
+                (
+                    "person_view",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="The person's own view"
+                    ),
+                ),
+                (
+                    "person_view_not_obtained",
+                    models.CharField(
+                        blank=True,
+                        max_length=500,
+                        verbose_name="Why the person's view could not be recorded",
+                    ),
+                ),
+                (
+                    "professional_view",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="The professional view"
+                    ),
+                ),
+                (
+                    "agreed_steps",
+                    models.TextField(blank=True, max_length=4000, verbose_name="Steps we agreed"),
+                ),
+                (
+                    "responsibilities",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Who is responsible for what"
+                    ),
+                ),
+                ("review_on", models.DateField(verbose_name="Review by")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical safety item',
-                'verbose_name_plural': 'historical safety items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical safety item",
+                "verbose_name_plural": "historical safety items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalReview',
+            name="HistoricalReview",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('held_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='Date of the review')),
-                ('person_attended', models.BooleanField(default=True, verbose_name='The person was there')),
-                ('advocate_attended', models.CharField(blank=True, max_length=200, verbose_name='Advocate there')),
-                ('professionals_attended', models.CharField(blank=True, max_length=500, verbose_name='Professionals there')),
-                ('what_changed', models.TextField(blank=True, max_length=4000, verbose_name='What changed')),
-                ('next_review_on', models.DateField(verbose_name='Next review')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "held_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="Date of the review"
+                    ),
+                ),
+                (
+                    "person_attended",
+                    models.BooleanField(default=True, verbose_name="The person was there"),
+                ),
+                (
+                    "advocate_attended",
+                    models.CharField(blank=True, max_length=200, verbose_name="Advocate there"),
+                ),
+                (
+                    "professionals_attended",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="Professionals there"
+                    ),
+                ),
+                (
+                    "what_changed",
+                    models.TextField(blank=True, max_length=4000, verbose_name="What changed"),
+                ),
+                ("next_review_on", models.DateField(verbose_name="Next review")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical review',
-                'verbose_name_plural': 'historical reviews',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical review",
+                "verbose_name_plural": "historical reviews",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGoal',
+            name="HistoricalGoal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('text', models.CharField(max_length=500, verbose_name='My goal, in my own words')),
-                ('status', models.CharField(choices=[('active', 'Working on it'), ('achieved', 'Achieved'), ('set_aside', 'Set aside for now')], default='active', max_length=12, verbose_name='status')),
-                ('achieved_on', models.DateField(blank=True, null=True)),
-                ('celebration', models.CharField(blank=True, max_length=500, verbose_name='How we marked it')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('life_area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.lifearea', verbose_name='Life area')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("text", models.CharField(max_length=500, verbose_name="My goal, in my own words")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Working on it"),
+                            ("achieved", "Achieved"),
+                            ("set_aside", "Set aside for now"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("achieved_on", models.DateField(blank=True, null=True)),
+                (
+                    "celebration",
+                    models.CharField(blank=True, max_length=500, verbose_name="How we marked it"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "life_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.lifearea",
+                        verbose_name="Life area",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical goal',
-                'verbose_name_plural': 'historical goals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical goal",
+                "verbose_name_plural": "historical goals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCrisisPlan',
+            name="HistoricalCrisisPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('signs_others_notice', models.TextField(blank=True, max_length=4000, verbose_name='Signs others will notice')),
-                ('who_to_involve', models.TextField(blank=True, max_length=4000, verbose_name='Who I want involved, and what each of them does')),
-                ('who_not_to_involve', models.TextField(blank=True, max_length=4000, verbose_name='Who I do not want involved')),
-                ('preferred_treatments', models.TextField(blank=True, max_length=4000, verbose_name='Treatments and places I prefer')),
-                ('unacceptable_treatments', models.TextField(blank=True, max_length=4000, verbose_name='Treatments and places I do not want')),
-                ('practical_matters', models.TextField(blank=True, max_length=4000, verbose_name='Practical things: children, pets, bills, home')),
-                ('what_helps', models.TextField(blank=True, max_length=4000, verbose_name='What helps me in a crisis')),
-                ('what_does_not_help', models.TextField(blank=True, max_length=4000, verbose_name='What does not help')),
-                ('advance_statement', models.TextField(blank=True, max_length=4000, verbose_name='My advance statement or decision')),
-                ('advance_signed', models.BooleanField(default=False, verbose_name='The advance statement is signed')),
-                ('advance_witnessed', models.BooleanField(default=False, verbose_name='The advance statement is witnessed')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "signs_others_notice",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Signs others will notice"
+                    ),
+                ),
+                (
+                    "who_to_involve",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Who I want involved, and what each of them does",
+                    ),
+                ),
+                (
+                    "who_not_to_involve",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Who I do not want involved"
+                    ),
+                ),
+                (
+                    "preferred_treatments",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Treatments and places I prefer"
+                    ),
+                ),
+                (
+                    "unacceptable_treatments",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Treatments and places I do not want",
+                    ),
+                ),
+                (
+                    "practical_matters",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Practical things: children, pets, bills, home",
+                    ),
+                ),
+                (
+                    "what_helps",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What helps me in a crisis"
+                    ),
+                ),
+                (
+                    "what_does_not_help",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What does not help"
+                    ),
+                ),
+                (
+                    "advance_statement",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="My advance statement or decision"
+                    ),
+                ),
+                (
+                    "advance_signed",
+                    models.BooleanField(
+                        default=False, verbose_name="The advance statement is signed"
+                    ),
+                ),
+                (
+                    "advance_witnessed",
+                    models.BooleanField(
+                        default=False, verbose_name="The advance statement is witnessed"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical crisis plan',
-                'verbose_name_plural': 'historical crisis plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical crisis plan",
+                "verbose_name_plural": "historical crisis plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAboutMe',
+            name="HistoricalAboutMe",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('recovery_meaning', models.TextField(blank=True, max_length=4000, verbose_name='What recovery means to me')),
-                ('what_matters', models.TextField(blank=True, max_length=4000, verbose_name='What matters to me')),
-                ('what_helped', models.TextField(blank=True, max_length=4000, verbose_name='What has helped me before')),
-                ('what_has_not_helped', models.TextField(blank=True, max_length=4000, verbose_name='What has not helped')),
-                ('medication_preferences', models.TextField(blank=True, max_length=4000, verbose_name='My preferences about medication')),
-                ('therapy_preferences', models.TextField(blank=True, max_length=4000, verbose_name='My preferences about talking therapies and other support')),
-                ('meeting_preferences', models.TextField(blank=True, max_length=4000, verbose_name='Where and how I like to meet')),
-                ('hopes_and_dreams', models.TextField(blank=True, max_length=4000, verbose_name='My hopes and dreams')),
-                ('my_story', models.TextField(blank=True, help_text='Written once, so you do not have to tell it again to every new worker.', max_length=12000, verbose_name='My story')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "recovery_meaning",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What recovery means to me"
+                    ),
+                ),
+                (
+                    "what_matters",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What matters to me"
+                    ),
+                ),
+                (
+                    "what_helped",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What has helped me before"
+                    ),
+                ),
+                (
+                    "what_has_not_helped",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What has not helped"
+                    ),
+                ),
+                (
+                    "medication_preferences",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="My preferences about medication"
+                    ),
+                ),
+                (
+                    "therapy_preferences",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="My preferences about talking therapies and other support",
+                    ),
+                ),
+                (
+                    "meeting_preferences",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Where and how I like to meet"
+                    ),
+                ),
+                (
+                    "hopes_and_dreams",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="My hopes and dreams"
+                    ),
+                ),
+                (
+                    "my_story",
+                    models.TextField(
+                        blank=True,
+                        help_text="Written once, so you do not have to tell it again to every new worker.",
+                        max_length=12000,
+                        verbose_name="My story",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical about me',
-                'verbose_name_plural': 'historical about mes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical about me",
+                "verbose_name_plural": "historical about mes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='goal',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='goals', to='plans.plan'),
+            model_name="goal",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="goals", to="plans.plan"
+            ),
         ),
         migrations.CreateModel(
-            name='CrisisPlan',
+            name="CrisisPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('signs_others_notice', models.TextField(blank=True, max_length=4000, verbose_name='Signs others will notice')),
-                ('who_to_involve', models.TextField(blank=True, max_length=4000, verbose_name='Who I want involved, and what each of them does')),
-                ('who_not_to_involve', models.TextField(blank=True, max_length=4000, verbose_name='Who I do not want involved')),
-                ('preferred_treatments', models.TextField(blank=True, max_length=4000, verbose_name='Treatments and places I prefer')),
-                ('unacceptable_treatments', models.TextField(blank=True, max_length=4000, verbose_name='Treatments and places I do not want')),
-                ('practical_matters', models.TextField(blank=True, max_length=4000, verbose_name='Practical things: children, pets, bills, home')),
-                ('what_helps', models.TextField(blank=True, max_length=4000, verbose_name='What helps me in a crisis')),
-                ('what_does_not_help', models.TextField(blank=True, max_length=4000, verbose_name='What does not help')),
-                ('advance_statement', models.TextField(blank=True, max_length=4000, verbose_name='My advance statement or decision')),
-                ('advance_signed', models.BooleanField(default=False, verbose_name='The advance statement is signed')),
-                ('advance_witnessed', models.BooleanField(default=False, verbose_name='The advance statement is witnessed')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='crisis', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "signs_others_notice",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Signs others will notice"
+                    ),
+                ),
+                (
+                    "who_to_involve",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Who I want involved, and what each of them does",
+                    ),
+                ),
+                (
+                    "who_not_to_involve",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Who I do not want involved"
+                    ),
+                ),
+                (
+                    "preferred_treatments",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Treatments and places I prefer"
+                    ),
+                ),
+                (
+                    "unacceptable_treatments",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Treatments and places I do not want",
+                    ),
+                ),
+                (
+                    "practical_matters",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Practical things: children, pets, bills, home",
+                    ),
+                ),
+                (
+                    "what_helps",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What helps me in a crisis"
+                    ),
+                ),
+                (
+                    "what_does_not_help",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What does not help"
+                    ),
+                ),
+                (
+                    "advance_statement",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="My advance statement or decision"
+                    ),
+                ),
+                (
+                    "advance_signed",
+                    models.BooleanField(
+                        default=False, verbose_name="The advance statement is signed"
+                    ),
+                ),
+                (
+                    "advance_witnessed",
+                    models.BooleanField(
+                        default=False, verbose_name="The advance statement is witnessed"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="crisis",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AboutMe',
+            name="AboutMe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('recovery_meaning', models.TextField(blank=True, max_length=4000, verbose_name='What recovery means to me')),
-                ('what_matters', models.TextField(blank=True, max_length=4000, verbose_name='What matters to me')),
-                ('what_helped', models.TextField(blank=True, max_length=4000, verbose_name='What has helped me before')),
-                ('what_has_not_helped', models.TextField(blank=True, max_length=4000, verbose_name='What has not helped')),
-                ('medication_preferences', models.TextField(blank=True, max_length=4000, verbose_name='My preferences about medication')),
-                ('therapy_preferences', models.TextField(blank=True, max_length=4000, verbose_name='My preferences about talking therapies and other support')),
-                ('meeting_preferences', models.TextField(blank=True, max_length=4000, verbose_name='Where and how I like to meet')),
-                ('hopes_and_dreams', models.TextField(blank=True, max_length=4000, verbose_name='My hopes and dreams')),
-                ('my_story', models.TextField(blank=True, help_text='Written once, so you do not have to tell it again to every new worker.', max_length=12000, verbose_name='My story')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='about_me', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "recovery_meaning",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What recovery means to me"
+                    ),
+                ),
+                (
+                    "what_matters",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What matters to me"
+                    ),
+                ),
+                (
+                    "what_helped",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What has helped me before"
+                    ),
+                ),
+                (
+                    "what_has_not_helped",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What has not helped"
+                    ),
+                ),
+                (
+                    "medication_preferences",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="My preferences about medication"
+                    ),
+                ),
+                (
+                    "therapy_preferences",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="My preferences about talking therapies and other support",
+                    ),
+                ),
+                (
+                    "meeting_preferences",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Where and how I like to meet"
+                    ),
+                ),
+                (
+                    "hopes_and_dreams",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="My hopes and dreams"
+                    ),
+                ),
+                (
+                    "my_story",
+                    models.TextField(
+                        blank=True,
+                        help_text="Written once, so you do not have to tell it again to every new worker.",
+                        max_length=12000,
+                        verbose_name="My story",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="about_me",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProgressRating',
+            name="ProgressRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='Progress (0 to 10)')),
-                ('rated_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='plans.goal')),
-                ('rated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="Progress (0 to 10)")),
+                ("rated_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ratings",
+                        to="plans.goal",
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rated_on', 'created_at'],
+                "ordering": ["rated_on", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='Date of the review')),
-                ('person_attended', models.BooleanField(default=True, verbose_name='The person was there')),
-                ('advocate_attended', models.CharField(blank=True, max_length=200, verbose_name='Advocate there')),
-                ('professionals_attended', models.CharField(blank=True, max_length=500, verbose_name='Professionals there')),
-                ('what_changed', models.TextField(blank=True, max_length=4000, verbose_name='What changed')),
-                ('next_review_on', models.DateField(verbose_name='Next review')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='plans.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supporters_attended', models.ManyToManyField(blank=True, related_name='+', to='people.supporter', verbose_name='Carers and supporters there')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "held_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="Date of the review"
+                    ),
+                ),
+                (
+                    "person_attended",
+                    models.BooleanField(default=True, verbose_name="The person was there"),
+                ),
+                (
+                    "advocate_attended",
+                    models.CharField(blank=True, max_length=200, verbose_name="Advocate there"),
+                ),
+                (
+                    "professionals_attended",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="Professionals there"
+                    ),
+                ),
+                (
+                    "what_changed",
+                    models.TextField(blank=True, max_length=4000, verbose_name="What changed"),
+                ),
+                ("next_review_on", models.DateField(verbose_name="Next review")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supporters_attended",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="people.supporter",
+                        verbose_name="Carers and supporters there",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-created_at'],
+                "ordering": ["-held_on", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('snapshot', models.JSONField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person_signed_at', models.DateTimeField(blank=True, null=True)),
-                ('person_signed_how', models.CharField(blank=True, max_length=40)),
-                ('coordinator_signed_at', models.DateTimeField(blank=True, null=True)),
-                ('not_signed_reason', models.CharField(blank=True, max_length=500, verbose_name='Why the person has not signed')),
-                ('copy_given', models.CharField(blank=True, choices=[('print', 'Printed copy'), ('pdf', 'PDF'), ('app', 'In the app')], max_length=10, verbose_name='Copy given as')),
-                ('copy_given_at', models.DateTimeField(blank=True, null=True)),
-                ('coordinator_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='plans.plan')),
-                ('review', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='version', to='plans.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("snapshot", models.JSONField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("person_signed_at", models.DateTimeField(blank=True, null=True)),
+                ("person_signed_how", models.CharField(blank=True, max_length=40)),
+                ("coordinator_signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "not_signed_reason",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="Why the person has not signed"
+                    ),
+                ),
+                (
+                    "copy_given",
+                    models.CharField(
+                        blank=True,
+                        choices=[("print", "Printed copy"), ("pdf", "PDF"), ("app", "In the app")],
+                        max_length=10,
+                        verbose_name="Copy given as",
+                    ),
+                ),
+                ("copy_given_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "coordinator_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "review",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="version",
+                        to="plans.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalReview_supporters_attended',
+            name="HistoricalReview_supporters_attended",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='plans.historicalreview')),
-                ('supporter', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.supporter')),
-                ('review', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.review')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="plans.historicalreview",
+                    ),
+                ),
+                (
+                    "supporter",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.supporter",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.review",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalReview_supporters_attended',
+                "verbose_name": "HistoricalReview_supporters_attended",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SafetyItem',
+            name="SafetyItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('concern', 'A concern (a risk)'), ('opportunity', 'An opportunity (a positive risk worth taking)')], max_length=12, verbose_name='Is this a concern or an opportunity?')),
-                ('description', models.TextField(max_length=4000, verbose_name='What it is')),
-                ('person_view', models.TextField(blank=True, max_length=4000, verbose_name="The person's own view")),
-                ('person_view_not_obtained', models.CharField(blank=True, max_length=500, verbose_name="Why the person's view could not be recorded")),
-                ('professional_view', models.TextField(blank=True, max_length=4000, verbose_name='The professional view')),
-                ('agreed_steps', models.TextField(blank=True, max_length=4000, verbose_name='Steps we agreed')),
-                ('responsibilities', models.TextField(blank=True, max_length=4000, verbose_name='Who is responsible for what')),
-                ('review_on', models.DateField(verbose_name='Review by')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='safety_items', to='plans.plan')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("concern", "A concern (a risk)"),
+                            ("opportunity", "An opportunity (a positive risk worth taking)"),
+                        ],
+                        max_length=12,
+                        verbose_name="Is this a concern or an opportunity?",
+                    ),
+                ),
+                ("description", models.TextField(max_length=4000, verbose_name="What it is")),
+                (
+                    "person_view",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="The person's own view"
+                    ),
+                ),
+                (
+                    "person_view_not_obtained",
+                    models.CharField(
+                        blank=True,
+                        max_length=500,
+                        verbose_name="Why the person's view could not be recorded",
+                    ),
+                ),
+                (
+                    "professional_view",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="The professional view"
+                    ),
+                ),
+                (
+                    "agreed_steps",
+                    models.TextField(blank=True, max_length=4000, verbose_name="Steps we agreed"),
+                ),
+                (
+                    "responsibilities",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Who is responsible for what"
+                    ),
+                ),
+                ("review_on", models.DateField(verbose_name="Review by")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="safety_items",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review_on', 'created_at'],
+                "ordering": ["review_on", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='StayingWellPlan',
+            name="StayingWellPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('keep_me_well', models.TextField(blank=True, max_length=4000, verbose_name='Things that keep me well')),
-                ('daily_routine', models.TextField(blank=True, max_length=4000, verbose_name='My daily routine')),
-                ('triggers', models.TextField(blank=True, max_length=4000, verbose_name='Things that can upset my balance')),
-                ('triggers_response', models.TextField(blank=True, max_length=4000, verbose_name='What I do about them')),
-                ('early_signs', models.TextField(blank=True, max_length=4000, verbose_name='Early signs that I am becoming unwell')),
-                ('early_signs_response', models.TextField(blank=True, max_length=4000, verbose_name='What I and others do then')),
-                ('breaking_down', models.TextField(blank=True, max_length=4000, verbose_name='When things are breaking down: signs and what helps')),
-                ('after_crisis', models.TextField(blank=True, max_length=4000, verbose_name='After a crisis: what helps me recover')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='staying_well', to='plans.plan')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "keep_me_well",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Things that keep me well"
+                    ),
+                ),
+                (
+                    "daily_routine",
+                    models.TextField(blank=True, max_length=4000, verbose_name="My daily routine"),
+                ),
+                (
+                    "triggers",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="Things that can upset my balance"
+                    ),
+                ),
+                (
+                    "triggers_response",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What I do about them"
+                    ),
+                ),
+                (
+                    "early_signs",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="Early signs that I am becoming unwell",
+                    ),
+                ),
+                (
+                    "early_signs_response",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="What I and others do then"
+                    ),
+                ),
+                (
+                    "breaking_down",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="When things are breaking down: signs and what helps",
+                    ),
+                ),
+                (
+                    "after_crisis",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="After a crisis: what helps me recover",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staying_well",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Strength',
+            name="Strength",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('quality', 'A quality I have'), ('skill', 'A skill I have'), ('worked_before', 'Something that worked before'), ('person', 'A person'), ('place', 'A place'), ('activity', 'An activity'), ('service', 'A service or group')], max_length=20, verbose_name='kind of strength')),
-                ('text', models.CharField(max_length=500, verbose_name='The strength')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='strengths', to='plans.plan')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quality", "A quality I have"),
+                            ("skill", "A skill I have"),
+                            ("worked_before", "Something that worked before"),
+                            ("person", "A person"),
+                            ("place", "A place"),
+                            ("activity", "An activity"),
+                            ("service", "A service or group"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of strength",
+                    ),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="The strength")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strengths",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'created_at'],
+                "ordering": ["kind", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGoal_strengths',
+            name="HistoricalGoal_strengths",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('goal', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.goal')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='plans.historicalgoal')),
-                ('strength', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.strength')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.goal",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="plans.historicalgoal",
+                    ),
+                ),
+                (
+                    "strength",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.strength",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalGoal_strengths',
+                "verbose_name": "HistoricalGoal_strengths",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='goal',
-            name='strengths',
-            field=models.ManyToManyField(blank=True, related_name='goals', to='plans.strength', verbose_name='Strengths this builds on'),
+            model_name="goal",
+            name="strengths",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="goals",
+                to="plans.strength",
+                verbose_name="Strengths this builds on",
+            ),
         ),
         migrations.CreateModel(
-            name='GoalStep',
+            name="GoalStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_by', models.CharField(choices=[('person', 'the person, in their own words'), ('coordinator', 'the care coordinator'), ('together', 'together')], default='together', max_length=12, verbose_name='who wrote this')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('text', models.CharField(max_length=500, verbose_name='Step')),
-                ('owner', models.CharField(choices=[('me', 'Me'), ('supporter', 'Someone who supports me'), ('coordinator', 'My care coordinator'), ('service', 'Another service')], max_length=12, verbose_name='Who does it')),
-                ('service', models.CharField(blank=True, max_length=200, verbose_name='Which service')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='By when')),
-                ('status', models.CharField(choices=[('to_do', 'Not started'), ('doing', 'Doing'), ('done', 'Done'), ('stopped', 'Stopped')], default='to_do', max_length=10, verbose_name='status')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='plans.goal')),
-                ('supporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.supporter', verbose_name='Which supporter')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.CharField(
+                        choices=[
+                            ("person", "the person, in their own words"),
+                            ("coordinator", "the care coordinator"),
+                            ("together", "together"),
+                        ],
+                        default="together",
+                        max_length=12,
+                        verbose_name="who wrote this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("text", models.CharField(max_length=500, verbose_name="Step")),
+                (
+                    "owner",
+                    models.CharField(
+                        choices=[
+                            ("me", "Me"),
+                            ("supporter", "Someone who supports me"),
+                            ("coordinator", "My care coordinator"),
+                            ("service", "Another service"),
+                        ],
+                        max_length=12,
+                        verbose_name="Who does it",
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(blank=True, max_length=200, verbose_name="Which service"),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="By when")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("to_do", "Not started"),
+                            ("doing", "Doing"),
+                            ("done", "Done"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="to_do",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steps",
+                        to="plans.goal",
+                    ),
+                ),
+                (
+                    "supporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.supporter",
+                        verbose_name="Which supporter",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('owner', 'supporter'), ('supporter__isnull', True), _negated=True), models.Q(('owner', 'service'), ('service', ''), _negated=True)), name='step_owner_is_named')],
+                "ordering": ["created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("owner", "supporter"), ("supporter__isnull", True), _negated=True
+                            ),
+                            models.Q(("owner", "service"), ("service", ""), _negated=True),
+                        ),
+                        name="step_owner_is_named",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='lifearea',
-            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='life_area_code_unique'),
+            model_name="lifearea",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "code"), name="life_area_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressrating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__lte', 10)), name='progress_0_to_10'),
+            model_name="progressrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__lte", 10)), name="progress_0_to_10"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plan_version_number_unique'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="plan_version_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='safetyitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person_view', ''), _negated=True), models.Q(('person_view_not_obtained', ''), _negated=True), _connector='OR'), name='safety_item_has_person_view_or_reason'),
+            model_name="safetyitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("person_view", ""), _negated=True),
+                    models.Q(("person_view_not_obtained", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="safety_item_has_person_view_or_reason",
+            ),
         ),
     ]
