@@ -4,9 +4,79 @@ from __future__ import annotations
 
 from typing import Any
 
-STUDIES_MATRIX: dict[str, dict[str, set[str]]] = {}
+ORGANISERS = {"researcher", "manager"}
+EVERYONE = {
+    "person",
+    "other_person",
+    "coordinator",
+    "other_team_coordinator",
+    "manager",
+    "clinician",
+    "supporter",
+    "researcher",
+    "administrator",
+    "anonymous",
+}
+LOGGED_IN = EVERYONE - {"anonymous"}
+# The standing person's account is invited to the study (see studies_url_kwargs).
+INVITED_ACCOUNT = {"person"}
+
+_ORGANISER_PAGE = {"GET": ORGANISERS, "POST": ORGANISERS}
+_ORGANISER_READ = {"GET": ORGANISERS}
+
+STUDIES_MATRIX: dict[str, dict[str, set[str]]] = {
+    "studies:list": _ORGANISER_READ,
+    "studies:create": _ORGANISER_PAGE,
+    "studies:detail": _ORGANISER_READ,
+    "studies:edit": _ORGANISER_PAGE,
+    "studies:statements": _ORGANISER_PAGE,
+    "studies:participants": _ORGANISER_PAGE,
+    "studies:round_open": {"POST": ORGANISERS},
+    "studies:round_close": {"POST": ORGANISERS},
+    "studies:responses_import": _ORGANISER_PAGE,
+    "studies:results": _ORGANISER_READ,
+    "studies:report": _ORGANISER_READ,
+    "studies:report_pdf": _ORGANISER_READ,
+    "studies:export_responses_csv": _ORGANISER_READ,
+    "studies:export_results_csv": _ORGANISER_READ,
+    "studies:export_xlsx": _ORGANISER_READ,
+    "studies:export_sav": _ORGANISER_READ,
+    "studies:codebook": _ORGANISER_PAGE,
+    "studies:codebook_csv": _ORGANISER_READ,
+    "studies:coding": _ORGANISER_PAGE,
+    "studies:framework": _ORGANISER_PAGE,
+    "studies:agreement": _ORGANISER_READ,
+    "studies:my_studies": {"GET": LOGGED_IN},
+    "studies:take_part": {"GET": INVITED_ACCOUNT, "POST": INVITED_ACCOUNT},
+    "studies:take_part_round": {"GET": INVITED_ACCOUNT, "POST": INVITED_ACCOUNT},
+    "studies:take_part_withdraw": {"GET": INVITED_ACCOUNT, "POST": INVITED_ACCOUNT},
+    # The invitation token is the credential: whoever holds a valid link may use it.
+    "studies:join": {"GET": EVERYONE, "POST": EVERYONE},
+    "studies:join_round": {"GET": EVERYONE, "POST": EVERYONE},
+    "studies:join_withdraw": {"GET": EVERYONE, "POST": EVERYONE},
+}
 
 
 def studies_url_kwargs(standing: Any) -> dict[str, Any]:
-    """Values for the studies app's URL parameters, built for the standing users."""
-    return {}
+    """A study in the standing organisation with one link participant and the person invited."""
+    from ourplan.studies import services
+
+    study = services.study_create(
+        actor=standing.researcher,
+        organisation=standing.organisation,
+        groups=["service users", "carers"],
+        title="Matrix study",
+        purpose="Access checks",
+        scale=5,
+        planned_rounds=2,
+        threshold=0.75,
+    )
+    services.statement_add(actor=standing.researcher, study=study, text="A statement")
+    panel = study.panels.get(name="service users")
+    link = services.participants_invite_links(
+        actor=standing.researcher, study=study, panel=panel, count=1
+    )[0]
+    services.participant_invite_account(
+        actor=standing.researcher, study=study, panel=panel, username=standing.person_user.username
+    )
+    return {"study_id": study.pk, "round_number": 1, "participant_token": link.token}

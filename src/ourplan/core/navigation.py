@@ -27,13 +27,15 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
         return [
             (reverse("people:caseload"), _("Caseload")),
             (reverse("people:team_overview"), _("Team")),
+            (reverse("research:home"), _("Research")),
+            (reverse("studies:list"), _("Delphi studies")),
         ]
     if role in {Role.CARE_COORDINATOR, Role.CLINICIAN, Role.PEER_SUPPORT_WORKER}:
         return [(reverse("people:caseload"), _("Caseload"))]
     if role == Role.ADMINISTRATOR:
         return [(reverse("people:organisation"), _("Organisation"))]
     if role == Role.RESEARCHER:
-        return [(reverse("research:home"), _("Research"))]
+        return [(reverse("research:home"), _("Research")), (reverse("studies:list"), _("Delphi studies"))]
     return []
 
 

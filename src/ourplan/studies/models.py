@@ -96,9 +96,7 @@ class Study(models.Model):
         ordering = ["-created_at"]
         verbose_name_plural = _("studies")
         constraints = [
-            models.CheckConstraint(
-                name="study_scale_5_7_9", condition=Q(scale__in=[5, 7, 9])
-            ),
+            models.CheckConstraint(name="study_scale_5_7_9", condition=Q(scale__in=[5, 7, 9])),
             models.CheckConstraint(
                 name="study_agree_min_on_scale",
                 condition=Q(agree_min__gte=2) & Q(agree_min__lte=models.F("scale")),
@@ -239,9 +237,7 @@ class Participant(models.Model):
 class Response(models.Model):
     """One participant's answers in one round; saved as a draft until submitted."""
 
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="responses"
-    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="responses")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -250,9 +246,7 @@ class Response(models.Model):
     class Meta:
         ordering = ["round__number", "participant__pseudonym"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["participant", "round"], name="one_response_per_round"
-            )
+            models.UniqueConstraint(fields=["participant", "round"], name="one_response_per_round")
         ]
 
     def __str__(self) -> str:
@@ -307,9 +301,7 @@ class Theme(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["study", "code"], name="theme_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["study", "code"], name="theme_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
@@ -348,6 +340,9 @@ class Coding(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.theme_id} on {self.unit_key}"
+
     @property
     def unit_key(self) -> str:
         return f"a{self.answer_id}" if self.answer_id else f"c{self.rating_id}"
@@ -369,3 +364,6 @@ class FrameworkCell(models.Model):
                 fields=["theme", "row_kind", "row_key"], name="framework_cell_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.row_key} × {self.theme_id}"
