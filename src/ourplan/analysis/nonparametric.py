@@ -80,7 +80,9 @@ def _rank_groups(values: Values, groups: Groups) -> _Ranked:
     # Ranks need only the order of the values; the centred copy has the same order.
     pooled = data.centred
     # One sort gives the average ranks, the tie-block sizes and (below) the medians.
-    order = np.argsort(pooled, kind="mergesort")
+    # Ties share their average rank, so this sort need not be stable (and the default is
+    # several times faster than mergesort).
+    order = np.argsort(pooled)
     ordered = pooled[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     counts = np.diff(np.r_[starts, n])
@@ -89,8 +91,10 @@ def _rank_groups(values: Values, groups: Groups) -> _Ranked:
     ranks[order] = np.repeat(average, counts)
     rank_sums = np.bincount(codes, weights=ranks, minlength=data.k)
     tie_sum = float(np.sum(counts.astype(float) ** 3 - counts))
-    # A stable sort by group of the value-sorted rows leaves each group's values in order.
-    within = ordered[np.argsort(codes[order], kind="stable")] + data.offset
+    # A stable sort by group of the value-sorted rows leaves each group's values in order
+    # (radix sort when the codes fit in 16 bits).
+    group_of = codes[order].astype(np.uint16) if data.k < 2**16 else codes[order]
+    within = ordered[np.argsort(group_of, kind="stable")] + data.offset
     first = np.r_[0, np.cumsum(sizes)[:-1]]
     medians = (within[first + (sizes - 1) // 2] + within[first + sizes // 2]) / 2.0
     return _Ranked(
