@@ -150,9 +150,14 @@ def _describe(args: argparse.Namespace) -> tuple[dict[str, Any], list[Block]]:
 
 def _anova(args: argparse.Namespace) -> tuple[dict[str, Any], list[Block]]:
     from ourplan.analysis.anova import anova_report
+    from ourplan.analysis.tables import numeric_column, read_table
 
-    values, groups = _grouped_input(args)
-    report = plain(anova_report(values, groups))
+    frame = read_table(args.data, text_columns=[args.group, args.value])
+    numeric_column(frame, args.value)  # a clear error for the first cell that is not a number
+    # The values go in as the decimal text of the file: the ANOVA centres them exactly
+    # before using floats, which keeps every digit for data with large offsets
+    # (NIST SmLs07-09; docs/analysis.md).
+    report = plain(anova_report(frame[args.value].tolist(), frame[args.group]))
     blocks: list[Block] = [
         ("groups", report.get("groups", [])),
         ("anova", [report["anova"]] if report.get("anova") else []),
