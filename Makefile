@@ -60,6 +60,7 @@ bench: install
 	$(PY) bench/bench_correlation.py
 	$(PY) bench/bench_delphi.py
 	$(PY) bench/bench_web.py
+	$(PY) bench/bench_plans.py
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -46,8 +46,9 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64, blank=True)
+    # No index of its own: the (person, -at) index below serves every lookup by person.
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     request_id = models.CharField(max_length=32, blank=True)
 

@@ -25,7 +25,7 @@ def plan_for(person: Person) -> Plan | None:
 def goals_of(plan: Plan) -> list[Goal]:
     """Goals with their steps, ratings, strengths and area in a fixed number of queries."""
     return list(
-        plan.goals.select_related("life_area", "created_by")
+        plan.goals.select_related("life_area", "created_by", "updated_by", "plan__person")
         .prefetch_related(
             "steps__supporter",
             Prefetch("ratings", queryset=ProgressRating.objects.order_by("rated_on", "created_at")),
