@@ -140,6 +140,7 @@ def test_repeated_wrong_passwords_lock_the_account_out(standing: Any, settings: 
     locked = _login(client, "coordinator", "wrong password")
     assert locked.status_code == 429
     assert "Too many attempts" in locked.content.decode()
+    assert "paused for 15 minutes" in locked.content.decode()
     # Even the right password is refused while locked out.
     again = _login(client, "coordinator", "a-long-test-password")
     assert again.status_code == 429

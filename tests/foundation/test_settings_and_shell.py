@@ -23,6 +23,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
         "DJANGO_SETTINGS_MODULE": "ourplan.config.settings",
     }
     env.pop("OURPLAN_DEBUG", None)
+    # The browser tests allow async-unsafe ORM calls in this process; a server must not.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

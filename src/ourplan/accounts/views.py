@@ -158,3 +158,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         "accounts/accept_invitation.html",
         {"form": form, "called": getattr(target, "preferred_name", "") or target.given_name},
     )  # type: ignore[union-attr]
+
+
+def locked_out(request: HttpRequest, credentials: object = None, *args: object, **kwargs: object) -> HttpResponse:
+    """What django-axes shows after too many failed logins: how long to wait, in words."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("research/", include("ourplan.research.urls")),
     path("studies/", include("ourplan.studies.urls")),
     path("", include("ourplan.plans.urls")),
+    path("", include("ourplan.consent.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

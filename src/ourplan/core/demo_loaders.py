@@ -10,6 +10,7 @@ from typing import Any
 DEMO_LOADERS = (
     "ourplan.people.demo.load_demo",
     "ourplan.plans.demo.load_demo_plans",
+    "ourplan.consent.demo.load_demo_consent",
     "ourplan.studies.demo.load_demo_study",
 )
 

@@ -19,23 +19,37 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
         person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
         if person_id is not None:
             items.append((reverse("plans:plan", args=[person_id]), _("My plan")))
+            items.append((reverse("consent:sharing", args=[person_id]), _("Who sees my plan")))
         items.append((reverse("core:my_record_access"), _("Who has seen my record")))
         return items
     if role == Role.SUPPORTER:
-        return [(reverse("people:supporter_home"), _("Home"))]
+        return [
+            (reverse("people:supporter_home"), _("Home")),
+            (reverse("consent:contribute"), _("Tell the team")),
+            (reverse("consent:my_needs"), _("Your own needs")),
+        ]
     if role == Role.TEAM_MANAGER:
         return [
             (reverse("people:caseload"), _("Caseload")),
             (reverse("people:team_overview"), _("Team")),
+            (reverse("consent:revisits_due"), _("Sharing to revisit")),
             (reverse("research:home"), _("Research")),
             (reverse("studies:list"), _("Delphi studies")),
         ]
-    if role in {Role.CARE_COORDINATOR, Role.CLINICIAN, Role.PEER_SUPPORT_WORKER}:
+    if role == Role.CARE_COORDINATOR:
+        return [
+            (reverse("people:caseload"), _("Caseload")),
+            (reverse("consent:revisits_due"), _("Sharing to revisit")),
+        ]
+    if role in {Role.CLINICIAN, Role.PEER_SUPPORT_WORKER}:
         return [(reverse("people:caseload"), _("Caseload"))]
     if role == Role.ADMINISTRATOR:
         return [(reverse("people:organisation"), _("Organisation"))]
     if role == Role.RESEARCHER:
-        return [(reverse("research:home"), _("Research")), (reverse("studies:list"), _("Delphi studies"))]
+        return [
+            (reverse("research:home"), _("Research")),
+            (reverse("studies:list"), _("Delphi studies")),
+        ]
     return []
 
 

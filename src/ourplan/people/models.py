@@ -206,6 +206,14 @@ class SupporterKind(models.TextChoices):
     ADVOCATE = "advocate", _("Advocate")
 
 
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+    IN_PERSON = "in_person", _("In person")
+
+
 class Supporter(models.Model):
     """Someone in the person's life: a carer, family member, friend or advocate."""
 
@@ -231,10 +239,21 @@ class Supporter(models.Model):
         default=False,
         help_text=_("The person has named them as their carer."),
     )
+    is_nearest_relative = models.BooleanField(
+        _("nearest relative"),
+        default=False,
+        help_text=_("The nearest relative under mental health law, who has legal rights."),
+    )
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     contact_preferences = models.CharField(
         _("how they like to be contacted"), max_length=300, blank=True
+    )
+    preferred_contact = models.CharField(
+        _("preferred way to be contacted"),
+        max_length=10,
+        choices=ContactMethod.choices,
+        blank=True,
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -51,8 +51,10 @@ SUPPORTER_EDITABLE_FIELDS = (
     "kind",
     "relationship",
     "is_identified_carer",
+    "is_nearest_relative",
     "phone",
     "email",
+    "preferred_contact",
     "contact_preferences",
 )
 

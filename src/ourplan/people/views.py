@@ -137,6 +137,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "can_edit": access.can_edit_person(request.user, person),
         "can_invite": access.can_invite(request.user, person),
         "invitation_link": request.session.pop("ourplan_invitation_link", None),
+        "open_contributions": person.contributions.filter(acknowledged_at__isnull=True).count(),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -305,14 +306,16 @@ def my_details(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def supporter_home(request: HttpRequest) -> HttpResponse:
+    """What the person shares with this supporter, crisis help, their messages and their own needs."""
+    from ourplan.consent.queries import contributions_for_supporter
+    from ourplan.consent.views import supporter_view
+
     supporter = queries.supporter_for_user(request.user)
     if supporter is None or not access.can_view_supporter_account(request.user, supporter):
         raise PermissionDenied
-    return render(
-        request,
-        "people/supporter_home.html",
-        {"supporter": supporter, "called": supporter.person.called},
-    )
+    context = supporter_view(request, supporter, what="supporter_home")
+    context["contributions"] = contributions_for_supporter(supporter)
+    return render(request, "people/supporter_home.html", context)
 
 
 @login_required

@@ -1,7 +1,10 @@
 """Who may see and change a recovery plan. Deny by default.
 
-Supporters see nothing of the plan here: sharing agreements, decided by the
-person part by part, are a separate capability.
+Supporters are refused every plan URL here, including versions, the statutory
+document and the person-held copy, because each of those holds the whole plan.
+They see the parts the person shares with them only through the consent app's
+supporter pages and PDF, which ask ``ourplan.consent.access.sharing_for`` on
+every request (see docs/consent.md).
 """
 
 from __future__ import annotations

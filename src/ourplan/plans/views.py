@@ -501,7 +501,22 @@ def review(request: HttpRequest, person_id: Any) -> HttpResponse:
             return redirect("plans:version", person_id=person.pk, number=version.number)
     else:
         _read(request, "plan", plan.pk, person)
-    return render(request, "plans/review.html", {"person": person, "form": form})
+    return render(
+        request,
+        "plans/review.html",
+        {"person": person, "form": form, "sharing_due": _sharing_agreements(person)},
+    )
+
+
+def _sharing_agreements(person: Person) -> list[Any]:
+    """Every agreement in effect is looked at again at a review."""
+    from ourplan.consent.models import SharingAgreement
+
+    return list(
+        SharingAgreement.objects.filter(person=person, revoked_at__isnull=True)
+        .select_related("supporter")
+        .order_by("revisit_on")
+    )
 
 
 @login_required

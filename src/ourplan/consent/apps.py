@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ourplan.consent"
+    verbose_name = "Sharing and consent"

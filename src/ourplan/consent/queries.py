@@ -1,0 +1,165 @@
+"""Reads for sharing pages. ``shared_content`` loads only the parts it is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ourplan.consent.access import Sharing, sharing_for_supporter
+from ourplan.consent.models import (
+    Contribution,
+    ContributionVisibility,
+    CrisisDisclosure,
+    CrisisSharing,
+    OrganisationConsentPolicy,
+    SharingAgreement,
+)
+from ourplan.consent.parts import ALL_PARTS, Part, ordered
+from ourplan.core.models import AuditAction, AuditEntry
+from ourplan.people.models import Person, Supporter
+
+REVISIT_WARNING_DAYS = 14
+
+
+def current_agreement(supporter: Supporter) -> SharingAgreement | None:
+    return SharingAgreement.objects.filter(supporter=supporter, revoked_at__isnull=True).first()
+
+
+@dataclass
+class NetworkRow:
+    supporter: Supporter
+    agreement: SharingAgreement | None
+    sharing: Sharing
+
+    @property
+    def shared(self) -> list[Part]:
+        return ordered(self.sharing.parts)
+
+    @property
+    def in_crisis(self) -> list[Part]:
+        if self.agreement is None or self.agreement.revoked_at is not None:
+            return []
+        return ordered(frozenset(self.agreement.crisis_parts) - self.sharing.parts)
+
+    @property
+    def not_shared(self) -> list[Part]:
+        return ordered(ALL_PARTS - self.sharing.parts)
+
+
+def network_for(person: Person) -> list[NetworkRow]:
+    """Everyone in the person's life, with what each can see now."""
+    now = timezone.now()
+    rows = []
+    for supporter in person.supporters.filter(ended_at__isnull=True).select_related("person"):
+        sharing = sharing_for_supporter(supporter, now=now)
+        rows.append(NetworkRow(supporter, sharing.agreement, sharing))
+    return rows
+
+
+def supporter_reads(person: Person, limit: int = 200) -> QuerySet[AuditEntry]:
+    """What the person's supporters have viewed of their record, newest first."""
+    users = person.supporters.exclude(user__isnull=True).values_list("user_id", flat=True)
+    return (
+        AuditEntry.objects.filter(
+            person=person,
+            actor_id__in=list(users),
+            action__in=[AuditAction.READ, AuditAction.EXPORT],
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def crisis_history(person: Person) -> QuerySet[CrisisSharing]:
+    return CrisisSharing.objects.filter(person=person).select_related("switched_on_by", "ended_by")
+
+
+def crisis_disclosures(person: Person) -> QuerySet[CrisisDisclosure]:
+    return CrisisDisclosure.objects.filter(crisis_sharing__person=person).select_related(
+        "supporter", "crisis_sharing"
+    )
+
+
+def contribution_policy(person: Person) -> str:
+    policy = OrganisationConsentPolicy.objects.filter(
+        organisation_id=person.organisation_id
+    ).first()
+    return policy.person_sees_contributions if policy else ContributionVisibility.NEVER
+
+
+def contributions_for_staff(person: Person) -> QuerySet[Contribution]:
+    return Contribution.objects.filter(person=person).select_related("supporter", "acknowledged_by")
+
+
+def contributions_for_person(person: Person) -> QuerySet[Contribution]:
+    """What the organisation's documented policy lets the person see of what supporters send."""
+    policy = contribution_policy(person)
+    contributions = Contribution.objects.filter(person=person).select_related("supporter")
+    if policy == ContributionVisibility.ALWAYS:
+        return contributions
+    if policy == ContributionVisibility.UNLESS_ASKED:
+        return contributions.filter(ask_not_shown=False)
+    return contributions.none()
+
+
+def revisits_due(team_id: int | None, today: date) -> QuerySet[SharingAgreement]:
+    """Agreements in effect for the team's people that are due, or due within two weeks."""
+    if team_id is None:
+        return SharingAgreement.objects.none()
+    return (
+        SharingAgreement.objects.filter(
+            person__team_id=team_id,
+            person__restricted_at__isnull=True,
+            revoked_at__isnull=True,
+            revisit_on__lte=today + timedelta(days=REVISIT_WARNING_DAYS),
+        )
+        .select_related("person", "supporter")
+        .order_by("revisit_on")
+    )
+
+
+def revisits_due_for_person(person: Person, today: date) -> QuerySet[SharingAgreement]:
+    return revisits_due(person.team_id, today).filter(person=person)
+
+
+def shared_content(person: Person, parts: frozenset[str]) -> dict[str, Any]:
+    """The record's content for exactly these parts. Parts not given are never loaded."""
+    from ourplan.plans import queries as plan_queries
+
+    content: dict[str, Any] = {}
+    plan = plan_queries.plan_for(person)
+    if plan is None:
+        return content
+    if Part.ABOUT_ME in parts:
+        content["about_me"] = plan.about_me
+    if Part.GOALS in parts:
+        content["goals"] = plan_queries.goals_of(plan)
+    if Part.STAYING_WELL in parts:
+        content["staying_well"] = plan.staying_well
+    if Part.CRISIS in parts:
+        content["crisis"] = plan.crisis
+    if Part.SAFETY in parts:
+        content["safety"] = list(plan.safety_items.filter(archived_at__isnull=True))
+    if Part.REVIEWS in parts:
+        content["reviews"] = plan_queries.latest_review(plan)
+    return content
+
+
+def object_ids(content: dict[str, Any]) -> dict[str, Any]:
+    """The id each shown part is audited under."""
+    ids: dict[str, Any] = {}
+    for key, value in content.items():
+        if hasattr(value, "pk"):
+            ids[key] = value.pk
+        elif isinstance(value, list):
+            ids[key] = ",".join(str(v.pk) for v in value)[:64]
+    return ids
+
+
+def contributions_for_supporter(supporter: Supporter) -> QuerySet[Contribution]:
+    """What this supporter sent, with the team's acknowledgement and reply."""
+    return Contribution.objects.filter(supporter=supporter).select_related("acknowledged_by")

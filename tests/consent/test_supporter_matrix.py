@@ -1,0 +1,108 @@
+"""Six supporters (full, partial, none, revoked, expired, crisis-mode sharing) × every plan and consent URL.
+
+A supporter reaches the record only through their home page and their PDF; every
+plan URL (pages, versions, statutory document, person-held copy, PDFs) refuses them.
+Their pages show exactly the consented parts.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from consent_network import KINDS, MARKERS
+from django.urls import reverse
+from plans_permissions import plans_url_kwargs
+from pypdf import PdfReader
+
+from foundation.test_permission_matrix import _kwargs_for, _outcome, all_url_names
+from ourplan.core.models import AuditEntry
+
+ALWAYS_FOR_SUPPORTERS = {
+    ("people:supporter_home", "GET"),
+    ("consent:contribute", "GET"),
+    ("consent:contribute", "POST"),
+    ("consent:my_needs", "GET"),
+    ("consent:my_needs", "POST"),
+    ("consent:check_in", "POST"),
+}
+SHARES_SOMETHING = {"full", "partial", "crisis"}
+
+
+def _urls() -> list[str]:
+    return sorted(
+        name
+        for name in all_url_names()
+        if name.startswith(("plans:", "consent:")) or name == "people:supporter_home"
+    )
+
+
+def _expected(kind: str, name: str, method: str) -> str:
+    if (name, method) in ALWAYS_FOR_SUPPORTERS:
+        return "allowed"
+    if (name, method) == ("consent:shared_pdf", "GET") and kind in SHARES_SOMETHING:
+        return "allowed"
+    return "denied"
+
+
+@pytest.mark.django_db
+def test_six_kinds_of_supporter_across_every_plan_and_consent_url(
+    standing: Any, network: Any, client_for: Any
+) -> None:
+    extras = plans_url_kwargs(standing)
+    unexpected = []
+    checked = 0
+    for name in _urls():
+        url = reverse(name, kwargs=_kwargs_for(name, standing, extras))
+        for method in ("GET", "POST"):
+            for kind in KINDS:
+                client = client_for(network.users[kind])
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                outcome = _outcome(response)
+                checked += 1
+                if outcome != _expected(kind, name, method):
+                    unexpected.append(
+                        f"{method} {name} as {kind}: got {outcome} ({response.status_code})"
+                    )
+    assert unexpected == [], "\n".join(unexpected)
+    assert checked == len(_urls()) * 2 * len(KINDS)
+
+
+def _shown(text: str) -> set[str]:
+    return {part for part, marker in MARKERS.items() if marker in text}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_supporter_sees_exactly_what_is_consented(
+    standing: Any, network: Any, kind: str, client_for: Any
+) -> None:
+    client = client_for(network.users[kind])
+    page = client.get(reverse("people:supporter_home")).content.decode()
+    expected = network.expected[kind] & set(MARKERS)
+    assert _shown(page) == expected
+    # What is not shared is named, and never shown.
+    assert ("Not shared with you" in page) == (
+        network.expected[kind] != set(network.expected["full"])
+    )
+    # Crisis help is always there.
+    assert 'data-testid="crisis-help"' in page and "call 999" in page
+    pdf = client.get(reverse("consent:shared_pdf"))
+    if kind in SHARES_SOMETHING:
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert _shown(text.replace("\n", " ")) <= expected
+        assert pdf.status_code == 200
+    else:
+        assert pdf.status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_supporter_read_is_audited_with_the_person(
+    standing: Any, network: Any, client_for: Any
+) -> None:
+    client = client_for(network.users["partial"])
+    client.get(reverse("people:supporter_home"))
+    entries = AuditEntry.objects.filter(actor=network.users["partial"], action="read")
+    assert {e.object_type for e in entries} == {"supporter_home:crisis", "supporter_home:goals"}
+    assert all(e.person_id == standing.person.pk for e in entries)
