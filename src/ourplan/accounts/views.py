@@ -19,6 +19,7 @@ from ourplan.accounts import services
 from ourplan.accounts.forms import AcceptInvitationForm, LoginForm, TokenForm
 from ourplan.accounts.middleware import user_must_verify
 from ourplan.accounts.totp import totp_setup_context
+from ourplan.core.forms import show_validation_error
 
 _PENDING_DEVICE = "ourplan_pending_totp_device"
 
@@ -142,11 +143,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 request, "accounts/invitation_invalid.html", {"message": error.message}, status=410
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else "password", errors)
-            else:
-                form.add_error("password", error.messages)
+            show_validation_error(form, error, fallback_field="password")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready. Welcome to ourplan."))
@@ -160,7 +157,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )  # type: ignore[union-attr]
 
 
-def locked_out(request: HttpRequest, credentials: object = None, *args: object, **kwargs: object) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: object = None, *args: object, **kwargs: object
+) -> HttpResponse:
     """What django-axes shows after too many failed logins: how long to wait, in words."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -20,6 +20,7 @@ from ourplan.consent import access, forms, queries, services
 from ourplan.consent.models import CarerProfile, Contribution, SharingAgreement
 from ourplan.consent.parts import ALL_PARTS, ordered
 from ourplan.core import audit
+from ourplan.core.forms import show_validation_error
 from ourplan.core.models import AuditAction
 from ourplan.people import access as people_access
 from ourplan.people.models import Person, Supporter
@@ -47,14 +48,6 @@ def _refuse(request: HttpRequest, what: str, object_id: Any) -> PermissionDenied
         actor=request.user, action=AuditAction.DENIED, object_type=what, object_id=object_id
     )
     return PermissionDenied()
-
-
-def _apply(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _is_person(request: HttpRequest) -> bool:
@@ -142,7 +135,7 @@ def agreement_edit(request: HttpRequest, person_id: Any, supporter_id: Any) -> H
                 capacity_note=data.get("capacity_note") or "",
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -221,7 +214,7 @@ def crisis_sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
                 hours=form.cleaned_data["hours"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Crisis sharing is on. Everything seen is logged."))
             return redirect("consent:sharing", person_id=person.pk)
@@ -318,7 +311,7 @@ def carer_support(request: HttpRequest, person_id: Any, supporter_id: Any) -> Ht
                 actor=request.user, supporter=supporter, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("consent:carer_support", person_id=person.pk, supporter_id=supporter.pk)
@@ -369,7 +362,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
         try:
             services.contribution_send(actor=request.user, supporter=supporter, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Sent. The team will read it and let you know."))
             return redirect("people:supporter_home")

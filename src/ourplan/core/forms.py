@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -71,3 +72,18 @@ class NhsForm(NhsFormMixin, forms.Form):
 
 class NhsModelForm(NhsFormMixin, forms.ModelForm):
     pass
+
+
+def show_validation_error(
+    form: forms.BaseForm, error: ValidationError, fallback_field: str | None = None
+) -> None:
+    """Put a service's ValidationError on the form, so the person sees it where it belongs.
+
+    Messages for fields the form has go on those fields; the rest go on ``fallback_field``
+    (None: the form as a whole, shown at the top of the error summary).
+    """
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else fallback_field, errors)
+    else:
+        form.add_error(fallback_field, error.messages)

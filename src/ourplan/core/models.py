@@ -48,7 +48,12 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     # No index of its own: the (person, -at) index below serves every lookup by person.
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     request_id = models.CharField(max_length=32, blank=True)
 

@@ -135,27 +135,10 @@ def person_restrict(*, actor: Any, person: Person, reason: str) -> Person:
     return person
 
 
-@transaction.atomic
-def supporter_create(*, actor: Any, person: Person, **fields: Any) -> Supporter:
-    unknown = set(fields) - set(SUPPORTER_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown supporter fields: {sorted(unknown)}")
-    supporter = Supporter(person=person, **fields)
-    supporter._history_user = actor  # type: ignore[attr-defined]
-    supporter.full_clean()
-    supporter.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        object_type="supporter",
-        object_id=supporter.pk,
-        person=person,
-    )
-    return supporter
-
-
-@transaction.atomic
-def supporter_update(*, actor: Any, supporter: Supporter, fields: dict[str, Any]) -> Supporter:
+def _save_supporter(
+    supporter: Supporter, *, actor: Any, fields: dict[str, Any], action: str
+) -> Supporter:
+    """Check, save and audit a supporter with the given changes."""
     unknown = set(fields) - set(SUPPORTER_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown supporter fields: {sorted(unknown)}")
@@ -166,12 +149,24 @@ def supporter_update(*, actor: Any, supporter: Supporter, fields: dict[str, Any]
     supporter.save()
     audit.record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=action,
         object_type="supporter",
         object_id=supporter.pk,
         person=supporter.person,
     )
     return supporter
+
+
+@transaction.atomic
+def supporter_create(*, actor: Any, person: Person, **fields: Any) -> Supporter:
+    return _save_supporter(
+        Supporter(person=person), actor=actor, fields=fields, action=AuditAction.CREATE
+    )
+
+
+@transaction.atomic
+def supporter_update(*, actor: Any, supporter: Supporter, fields: dict[str, Any]) -> Supporter:
+    return _save_supporter(supporter, actor=actor, fields=fields, action=AuditAction.UPDATE)
 
 
 @transaction.atomic

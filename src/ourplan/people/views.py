@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ourplan.accounts.services import invitation_create
 from ourplan.core import audit
-from ourplan.core.forms import NhsFormMixin
+from ourplan.core.forms import show_validation_error
 from ourplan.people import access, queries, services
 from ourplan.people.forms import (
     CoordinatorChangeForm,
@@ -49,14 +49,6 @@ def _person_or_404(
             )
         raise PermissionDenied
     return person
-
-
-def _apply_validation_error(form: NhsFormMixin, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, error.messages)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -106,7 +98,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 **fields,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(
                 request, _("%(name)s has been added to the caseload.") % {"name": person.full_name}
@@ -152,7 +144,7 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
         try:
             services.person_update(actor=request.user, person=person, fields=changed)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Details saved."))
             return redirect("people:person", person_id=person.pk)
@@ -178,7 +170,7 @@ def supporter_new(request: HttpRequest, person_id: str) -> HttpResponse:
         try:
             services.supporter_create(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Supporter added."))
             return redirect("people:person", person_id=person.pk)
@@ -200,7 +192,7 @@ def coordinator_change(request: HttpRequest, person_id: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Care coordinator updated."))
             return redirect("people:person", person_id=person.pk)
@@ -294,7 +286,7 @@ def my_details(request: HttpRequest) -> HttpResponse:
                 allowed=services.PERSON_SELF_EDITABLE_FIELDS,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Your details are saved."))
             return redirect("people:my_home")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ourplan.core import audit
+from ourplan.core.forms import show_validation_error
 from ourplan.core.models import AuditAction
 from ourplan.people.models import Person
 from ourplan.people.queries import crisis_lines_for
@@ -51,14 +52,6 @@ def _plan(
 
 def _read(request: HttpRequest, what: str, obj_id: Any, person: Person) -> None:
     audit.record_read(request.user, object_type=what, object_id=obj_id, person=person)
-
-
-def _apply(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _is_person(request: HttpRequest) -> bool:
@@ -136,7 +129,7 @@ def _edit_part(
                 form = form_class(data=data, instance=clash.current)
                 form.is_valid()
             except ValidationError as error:
-                _apply(form, error)
+                show_validation_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("plans:plan", person_id=person.pk)
@@ -221,7 +214,7 @@ def strength_new(request: HttpRequest, person_id: Any) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Strength added."))
             return redirect("plans:plan", person_id=person.pk)
@@ -253,7 +246,7 @@ def goal_new(request: HttpRequest, person_id: Any) -> HttpResponse:
                 strengths=list(form.cleaned_data.get("strengths") or []),
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Goal added. Now add a first step."))
             return redirect("plans:step_new", person_id=person.pk, goal_id=goal.pk)
@@ -302,7 +295,7 @@ def step_new(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse
         try:
             services.step_add(actor=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Step added."))
             return redirect("plans:goal", person_id=person.pk, goal_id=goal.pk)
@@ -395,7 +388,7 @@ def safety_new(request: HttpRequest, person_id: Any) -> HttpResponse:
         try:
             services.safety_item_add(actor=request.user, plan=plan, **fields)
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Added to the safety plan."))
             return redirect("plans:plan", person_id=person.pk)
@@ -450,7 +443,7 @@ def safety_edit(request: HttpRequest, person_id: Any, item_id: int) -> HttpRespo
             form = forms.SafetyItemForm(data=data, instance=clash.current)
             form.is_valid()
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Safety plan updated."))
             return redirect("plans:plan", person_id=person.pk)
@@ -495,7 +488,7 @@ def review(request: HttpRequest, person_id: Any) -> HttpResponse:
                 copy_given=data["copy_given"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Review saved as version %(n)d.") % {"n": version.number})
             return redirect("plans:version", person_id=person.pk, number=version.number)

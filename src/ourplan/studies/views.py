@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ourplan.analysis.delphi.coding_agreement import coding_agreement
 from ourplan.analysis.errors import AnalysisError
 from ourplan.core import audit
+from ourplan.core.forms import show_validation_error
 from ourplan.people.access import staff_member_of
 from ourplan.studies import access, exports, queries, services
 from ourplan.studies.forms import (
@@ -64,14 +65,6 @@ def _study(request: HttpRequest, study_id: Any) -> Study:
     return study
 
 
-def _apply_error(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _upload(form: Any) -> bytes:
     upload = form.cleaned_data["file"]
     return bytes(upload.read(services.MAX_UPLOAD_BYTES + 1))
@@ -101,7 +94,7 @@ def study_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organisation=staff.organisation, **form.service_fields()
             )
         except ValidationError as error:
-            _apply_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("The study has been created. Now add its statements."))
             return redirect("studies:statements", study_id=study.pk)
@@ -145,7 +138,7 @@ def study_edit(request: HttpRequest, study_id: Any) -> HttpResponse:
         try:
             services.study_update(actor=request.user, study=study, **form.service_fields())
         except ValidationError as error:
-            _apply_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("The study design has been saved."))
             return redirect("studies:detail", study_id=study.pk)
@@ -167,7 +160,7 @@ def statements(request: HttpRequest, study_id: Any) -> HttpResponse:
         try:
             services.statement_add(actor=request.user, study=study, **statement_form.cleaned_data)
         except ValidationError as error:
-            _apply_error(statement_form, error)
+            show_validation_error(statement_form, error)
         else:
             messages.success(request, _("The statement has been added."))
             return redirect("studies:statements", study_id=study.pk)
@@ -177,7 +170,7 @@ def statements(request: HttpRequest, study_id: Any) -> HttpResponse:
                 actor=request.user, study=study, raw=_upload(import_form)
             )
         except ValidationError as error:
-            _apply_error(import_form, error)
+            show_validation_error(import_form, error)
         else:
             messages.success(request, _("%(n)d statements added.") % {"n": len(added)})
             return redirect("studies:statements", study_id=study.pk)
@@ -185,7 +178,7 @@ def statements(request: HttpRequest, study_id: Any) -> HttpResponse:
         try:
             services.question_add(actor=request.user, study=study, **question_form.cleaned_data)
         except ValidationError as error:
-            _apply_error(question_form, error)
+            show_validation_error(question_form, error)
         else:
             messages.success(request, _("The question has been added."))
             return redirect("studies:statements", study_id=study.pk)
@@ -225,7 +218,7 @@ def participants(request: HttpRequest, study_id: Any) -> HttpResponse:
                 actor=request.user, study=study, **links_form.cleaned_data
             )
         except ValidationError as error:
-            _apply_error(links_form, error)
+            show_validation_error(links_form, error)
         else:
             issued = [
                 (
@@ -244,7 +237,7 @@ def participants(request: HttpRequest, study_id: Any) -> HttpResponse:
                 actor=request.user, study=study, **account_form.cleaned_data
             )
         except ValidationError as error:
-            _apply_error(account_form, error)
+            show_validation_error(account_form, error)
         else:
             messages.success(request, _("The account has been invited."))
             return redirect("studies:participants", study_id=study.pk)
@@ -316,7 +309,7 @@ def responses_import(request: HttpRequest, study_id: Any) -> HttpResponse:
                 consent_confirmed=form.cleaned_data["consent_confirmed"],
             )
         except ValidationError as error:
-            _apply_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("%(n)d responses imported.") % {"n": count})
             return redirect("studies:detail", study_id=study.pk)
@@ -488,7 +481,7 @@ def codebook(request: HttpRequest, study_id: Any) -> HttpResponse:
         try:
             services.theme_add(actor=request.user, study=study, **theme_form.cleaned_data)
         except ValidationError as error:
-            _apply_error(theme_form, error)
+            show_validation_error(theme_form, error)
         else:
             messages.success(request, _("The theme has been added."))
             return redirect("studies:codebook", study_id=study.pk)
@@ -498,7 +491,7 @@ def codebook(request: HttpRequest, study_id: Any) -> HttpResponse:
                 actor=request.user, study=study, raw=_upload(import_form)
             )
         except ValidationError as error:
-            _apply_error(import_form, error)
+            show_validation_error(import_form, error)
         else:
             messages.success(request, _("%(n)d themes imported.") % {"n": count})
             return redirect("studies:codebook", study_id=study.pk)
@@ -601,7 +594,7 @@ def framework(request: HttpRequest, study_id: Any) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
             )
         except ValidationError as error:
-            _apply_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("The cell summary has been saved."))
             return redirect(
@@ -735,7 +728,7 @@ def _participant_home(
         try:
             services.participant_consent(participant=participant)
         except ValidationError as error:
-            _apply_error(form, error)
+            show_validation_error(form, error)
         else:
             messages.success(request, _("Thank you for agreeing to take part."))
             return redirect(links.url("home"))
@@ -824,7 +817,7 @@ def _participant_round(
                 submit=submit,
             )
         except ValidationError as error:
-            _apply_error(form, error)
+            show_validation_error(form, error)
         else:
             if submit:
                 messages.success(

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('people', '0002_supporter_roles'),
+        ("core", "0001_initial"),
+        ("people", "0002_supporter_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='person',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person'),
+            model_name="auditentry",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="people.person",
+            ),
         ),
     ]
