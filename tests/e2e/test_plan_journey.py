@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -44,7 +44,9 @@ def _person_id() -> str:
     return str(Person.objects.get(user__username="person").pk)
 
 
-def test_a_plan_is_written_together_reviewed_signed_and_printed(demo: Any, new_page: Any, login: Any, assert_accessible: Any, horizontal_overflow: Any) -> None:
+def test_a_plan_is_written_together_reviewed_signed_and_printed(
+    demo: Any, new_page: Any, login: Any, assert_accessible: Any, horizontal_overflow: Any
+) -> None:
     from django.utils import timezone
     from pypdf import PdfReader
 
@@ -59,9 +61,13 @@ def test_a_plan_is_written_together_reviewed_signed_and_printed(demo: Any, new_p
     coordinator.get_by_role("button", name="Start the plan").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("About me")
     assert_accessible(coordinator)
-    coordinator.get_by_label("What recovery means to me").fill("Getting out of the house and seeing people again")
+    coordinator.get_by_label("What recovery means to me").fill(
+        "Getting out of the house and seeing people again"
+    )
     coordinator.get_by_role("button", name="Save").click()
-    expect(coordinator.get_by_text("Getting out of the house and seeing people again")).to_be_visible()
+    expect(
+        coordinator.get_by_text("Getting out of the house and seeing people again")
+    ).to_be_visible()
 
     # 2. The person, on a phone, adds a goal in their own words with a step, and rates progress.
     phone = new_page(viewport=PHONE)
@@ -93,7 +99,10 @@ def test_a_plan_is_written_together_reviewed_signed_and_printed(demo: Any, new_p
     count.click(coordinator.get_by_role("link", name="Record a review"), submits=False)
     assert_accessible(coordinator)
     count.fill(coordinator.get_by_label(GOAL), "5")
-    count.fill(coordinator.get_by_label("Next review"), (timezone.localdate() + timedelta(days=90)).isoformat())
+    count.fill(
+        coordinator.get_by_label("Next review"),
+        (timezone.localdate() + timedelta(days=90)).isoformat(),
+    )
     count.click(coordinator.get_by_label("Add a step to this goal"))  # opening the list
     coordinator.get_by_label("Add a step to this goal").select_option(label=GOAL)
     count.fill(coordinator.get_by_label("New step"), "Walk the first route together")
@@ -104,7 +113,9 @@ def test_a_plan_is_written_together_reviewed_signed_and_printed(demo: Any, new_p
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("Plan version 1")
     assert_accessible(coordinator)
     # Recorded in docs/benchmarks.md: one page submit for the whole review.
-    print(f"\nreview journey: {count.submits} submit, {count.clicks} clicks, {count.fields} fields typed")
+    print(
+        f"\nreview journey: {count.submits} submit, {count.clicks} clicks, {count.fields} fields typed"
+    )
     assert count.submits == 1
     assert count.clicks <= 5
 
@@ -121,6 +132,8 @@ def test_a_plan_is_written_together_reviewed_signed_and_printed(demo: Any, new_p
         assert_accessible(coordinator)
     pdf = coordinator.request.get(f"/people/{person_id}/plan/statutory.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.body())).pages
+    )
     assert GOAL in text
     assert "Personalised care and support plan" in text
