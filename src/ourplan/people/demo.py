@@ -212,6 +212,17 @@ _SUPPORTERS = (
     ("Glenys", SupporterKind.FAMILY, "my sister", False),
 )
 PEOPLE_PER_ORGANISATION = 20
+# Names some demo people prefer to be called.
+_NICKNAMES = {
+    "Alex": "Lexi",
+    "Jordan": "Jord",
+    "Robin": "Rob",
+    "Jamie": "Jay",
+    "Callum": "Cal",
+    "Bronwen": "Bron",
+    "Yusuf": "Yus",
+    "Idris": "Dris",
+}
 
 
 def _nhs_number(rng: random.Random) -> str:
@@ -293,7 +304,7 @@ def load_demo() -> list[DemoLogin]:
             born = date(1950 + rng.randrange(55), rng.randrange(1, 13), rng.randrange(1, 29))
             spells = rng.choice((1, 1, 1, 2, 2, 3))
             supporter_count = rng.choice((0, 1, 1, 2))
-            preferred = rng.choice(("", "", "", given[:3]))
+            preferred = rng.choice(("", "", "", _NICKNAMES.get(given, "")))
             person = Person.objects.filter(nhs_number=nhs).first()
             if person is not None:
                 continue
