@@ -87,7 +87,8 @@ def invitation_for_token(token: str, *, lock: bool = False) -> Invitation:
     """Find the invitation a token opens, or raise InvitationError saying why it cannot be used."""
     queryset = Invitation.objects.select_related("person", "supporter")
     if lock:
-        queryset = queryset.select_for_update()
+        # Lock the invitation row only: PostgreSQL cannot lock the outer-joined person or supporter.
+        queryset = queryset.select_for_update(of=("self",))
     invitation = queryset.filter(token_hash=hash_token(token or "")).first()
     if invitation is None:
         raise InvitationError("unknown")
