@@ -279,16 +279,8 @@ def _profile(supporter: Supporter) -> CarerProfile:
     return profile
 
 
-@transaction.atomic
-def carer_needs_update(
-    *, actor: Any, supporter: Supporter, own_needs: str, shared_with_person: bool
-) -> CarerProfile:
-    """The carer writes their own needs and decides whether the person may see them."""
-    if supporter.user_id != getattr(actor, "pk", None):
-        raise ValidationError(_("Only the carer can change this."))
-    profile = _profile(supporter)
-    profile.own_needs = own_needs.strip()
-    profile.shared_with_person = shared_with_person
+def _save_profile(profile: CarerProfile, *, actor: Any) -> CarerProfile:
+    """Check, save and audit a carer profile. It is the carer's record, not the person's."""
     profile.updated_at = timezone.now()
     profile._history_user = actor  # type: ignore[attr-defined]
     profile.full_clean()
@@ -301,6 +293,19 @@ def carer_needs_update(
         person=None,
     )
     return profile
+
+
+@transaction.atomic
+def carer_needs_update(
+    *, actor: Any, supporter: Supporter, own_needs: str, shared_with_person: bool
+) -> CarerProfile:
+    """The carer writes their own needs and decides whether the person may see them."""
+    if supporter.user_id != getattr(actor, "pk", None):
+        raise ValidationError(_("Only the carer can change this."))
+    profile = _profile(supporter)
+    profile.own_needs = own_needs.strip()
+    profile.shared_with_person = shared_with_person
+    return _save_profile(profile, actor=actor)
 
 
 @transaction.atomic
@@ -313,18 +318,7 @@ def carer_support_update(*, actor: Any, supporter: Supporter, **fields: Any) -> 
     profile = _profile(supporter)
     for name, value in fields.items():
         setattr(profile, name, value.strip() if isinstance(value, str) else value)
-    profile.updated_at = timezone.now()
-    profile._history_user = actor  # type: ignore[attr-defined]
-    profile.full_clean()
-    profile.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        object_type="carer_profile",
-        object_id=profile.pk,
-        person=None,
-    )
-    return profile
+    return _save_profile(profile, actor=actor)
 
 
 @transaction.atomic
