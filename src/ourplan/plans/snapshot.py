@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from ourplan.plans.models import AboutMe, CrisisPlan, Plan, StayingWellPlan
 
 
@@ -93,9 +96,9 @@ class Change:
 
 
 _SECTION_LABELS = {
-    "about_me": (AboutMe, "About me"),
-    "staying_well": (StayingWellPlan, "Staying well"),
-    "crisis": (CrisisPlan, "Crisis plan"),
+    "about_me": (AboutMe, _lazy("About me")),
+    "staying_well": (StayingWellPlan, _lazy("Staying well")),
+    "crisis": (CrisisPlan, _lazy("Crisis plan")),
 }
 
 
@@ -104,19 +107,30 @@ def _flatten(snapshot: dict[str, Any]) -> dict[tuple[str, str], str]:
     flat: dict[tuple[str, str], str] = {}
     for key, (model, section) in _SECTION_LABELS.items():
         for name, value in snapshot.get(key, {}).items():
-            flat[(section, field_label(model, name))] = value or ""
+            flat[(str(section), field_label(model, name))] = value or ""
     for strength in snapshot.get("strengths", []):
-        flat[("Strengths", f"#{strength['id']}")] = strength["text"]
+        flat[(_("Strengths"), f"#{strength['id']}")] = strength["text"]
     for goal in snapshot.get("goals", []):
-        flat[("Goals", f"#{goal['id']}")] = (
-            f"{goal['text']} ({goal['life_area']}; {goal['status']}; progress {goal['latest_progress']})"
-        )
+        flat[(_("Goals"), f"#{goal['id']}")] = _(
+            "%(text)s (%(area)s; %(status)s; progress %(progress)s)"
+        ) % {
+            "text": goal["text"],
+            "area": goal["life_area"],
+            "status": goal["status"],
+            "progress": goal["latest_progress"],
+        }
         for step in goal["steps"]:
-            flat[("Steps", f"#{step['id']}")] = (
-                f"{step['text']} ({step['owner']} {step['who'] or ''}; {step['status']}; by {step['due_on'] or '-'})"
-            )
+            flat[(_("Steps"), f"#{step['id']}")] = _(
+                "%(text)s (%(owner)s %(who)s; %(status)s; by %(due)s)"
+            ) % {
+                "text": step["text"],
+                "owner": step["owner"],
+                "who": step["who"] or "",
+                "status": step["status"],
+                "due": step["due_on"] or "-",
+            }
     for item in snapshot.get("safety", []):
-        flat[("Safety plan", f"#{item['id']}")] = "; ".join(
+        flat[(_("Safety plan"), f"#{item['id']}")] = "; ".join(
             str(item[k])
             for k in (
                 "kind",

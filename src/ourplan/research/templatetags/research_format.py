@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -32,3 +33,14 @@ def pvalue(value: Any) -> str:
     if value < 0.001:
         return "< .001"
     return "= " + f"{value:.3f}".lstrip("0")
+
+
+@register.filter
+def effect_size(label: str) -> str:
+    """Cohen's label for r, in the page's language (the statistics library speaks English)."""
+    return {
+        "negligible": _("negligible"),
+        "small": _("small"),
+        "medium": _("medium"),
+        "large": _("large"),
+    }.get(label, label)
