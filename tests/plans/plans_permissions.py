@@ -34,6 +34,7 @@ PLANS_MATRIX: dict[str, dict[str, set[str]]] = {
     "plans:strength_new": _edit(EDITORS),
     "plans:goal_new": _edit(EDITORS),
     "plans:goal": _read(VIEWERS),
+    "plans:goal_edit": _edit(EDITORS),
     "plans:step_new": _edit(EDITORS),
     "plans:goal_rate": {"POST": EDITORS},
     "plans:goal_achieve": {"POST": EDITORS},

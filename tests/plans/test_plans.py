@@ -435,3 +435,27 @@ def test_the_demo_gives_plans_at_every_stage() -> None:
     }
     assert stages == {"new", "active", "stuck", "moving_on"}
     assert Plan.objects.count() == 40
+
+
+def test_a_goal_can_be_reworded_and_a_stale_rewording_is_refused(
+    standing: Any, plan: Any, area: Any, client_for: Any
+) -> None:
+    goal = _goal(standing, plan, area, "Swim")
+    url = reverse("plans:goal_edit", args=[standing.person.pk, goal.pk])
+    person = client_for(standing.person_user)
+    assert person.get(url).status_code == 200
+    saved = person.post(
+        url,
+        {"revision": goal.revision, "text": "Swim a length without stopping", "life_area": area.pk},
+    )
+    assert saved.status_code == 302
+    stale = client_for(standing.coordinator).post(
+        url, {"revision": goal.revision, "text": "Go swimming", "life_area": area.pk}
+    )
+    assert stale.status_code == 409
+    goal.refresh_from_db()
+    assert goal.text == "Swim a length without stopping"
+    assert [h.text for h in goal.history.order_by("history_date")] == [
+        "Swim",
+        "Swim a length without stopping",
+    ]

@@ -89,6 +89,18 @@ class GoalForm(NhsModelForm):
             del self.fields["written_by"]
 
 
+class GoalEditForm(RevisionForm):
+    class Meta:
+        model = Goal
+        fields = ("text", "life_area")
+
+    def __init__(self, *args: Any, life_areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area_field = self.fields["life_area"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = life_areas
+
+
 class StepForm(NhsForm):
     text = forms.CharField(
         label=_("Step"), max_length=500, help_text=_("A small, concrete thing to do next.")

@@ -16,6 +16,7 @@ urlpatterns = [
     path(P + "strengths/new/", views.strength_new, name="strength_new"),
     path(P + "goals/new/", views.goal_new, name="goal_new"),
     path(P + "goals/<int:goal_id>/", views.goal_detail, name="goal"),
+    path(P + "goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
     path(P + "goals/<int:goal_id>/steps/new/", views.step_new, name="step_new"),
     path(P + "goals/<int:goal_id>/progress/", views.goal_rate, name="goal_rate"),
     path(P + "goals/<int:goal_id>/achieved/", views.goal_achieve, name="goal_achieve"),

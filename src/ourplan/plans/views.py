@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from django.contrib import messages
@@ -101,16 +102,20 @@ def plan_start(request: HttpRequest, person_id: Any) -> HttpResponse:
 def _edit_part(
     request: HttpRequest,
     person_id: Any,
-    part_name: str,
+    find_part: Callable[[Plan], AuthoredPart],
     form_class: type[forms.RevisionForm],
     title: str,
+    form_kwargs: Callable[[Person], dict[str, Any]] = lambda person: {},
 ) -> HttpResponse:
     """Edit one part of the plan with lost-update protection."""
     person, plan = _plan(request, person_id, access.can_edit_plan)
-    part: AuthoredPart = getattr(plan, part_name)
+    part = find_part(plan)
+    extra = form_kwargs(person)
     conflict = None
     if request.method == "POST":
-        form = form_class(data=request.POST, instance=type(part)._default_manager.get(pk=part.pk))
+        form = form_class(
+            data=request.POST, instance=type(part)._default_manager.get(pk=part.pk), **extra
+        )
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form._meta.fields or ()}
             try:
@@ -126,7 +131,7 @@ def _edit_part(
                 # Keep the user's text, and let the next save build on what the other person saved.
                 data: QueryDict = request.POST.copy()
                 data["revision"] = str(clash.current.revision)
-                form = form_class(data=data, instance=clash.current)
+                form = form_class(data=data, instance=clash.current, **extra)
                 form.is_valid()
             except ValidationError as error:
                 show_validation_error(form, error)
@@ -134,8 +139,8 @@ def _edit_part(
                 messages.success(request, _("Saved."))
                 return redirect("plans:plan", person_id=person.pk)
     else:
-        form = form_class(instance=part, initial={"revision": part.revision})
-        _read(request, part_name, part.pk, person)
+        form = form_class(instance=part, initial={"revision": part.revision}, **extra)
+        _read(request, part._meta.model_name or "plan_part", part.pk, person)
     return render(
         request,
         "plans/part_form.html",
@@ -164,21 +169,27 @@ def _conflict_rows(current: AuthoredPart, form: Any) -> list[dict[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def about_me(request: HttpRequest, person_id: Any) -> HttpResponse:
-    return _edit_part(request, person_id, "about_me", forms.AboutMeForm, _("About me"))
+    return _edit_part(request, person_id, attrgetter("about_me"), forms.AboutMeForm, _("About me"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def staying_well(request: HttpRequest, person_id: Any) -> HttpResponse:
     return _edit_part(
-        request, person_id, "staying_well", forms.StayingWellForm, _("My staying-well plan")
+        request,
+        person_id,
+        attrgetter("staying_well"),
+        forms.StayingWellForm,
+        _("My staying-well plan"),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def crisis_edit(request: HttpRequest, person_id: Any) -> HttpResponse:
-    return _edit_part(request, person_id, "crisis", forms.CrisisForm, _("My crisis plan"))
+    return _edit_part(
+        request, person_id, attrgetter("crisis"), forms.CrisisForm, _("My crisis plan")
+    )
 
 
 @login_required
@@ -283,6 +294,20 @@ def goal_detail(request: HttpRequest, person_id: Any, goal_id: int) -> HttpRespo
         "status_choices": GoalStep._meta.get_field("status").choices,
     }
     return render(request, "plans/goal_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse:
+    """Reword a goal or move it to another life area, without losing anyone's changes."""
+    return _edit_part(
+        request,
+        person_id,
+        lambda plan: _goal(plan, goal_id),
+        forms.GoalEditForm,
+        _("Change this goal"),
+        form_kwargs=lambda person: {"life_areas": services.life_areas_for(person.organisation)},
+    )
 
 
 @login_required
