@@ -102,14 +102,11 @@ def agreement_set(
     agreement.set_by = actor
     agreement.set_at = timezone.now()
     agreement.revisit_on = default_revisit_on(person, today)
-    agreement._history_user = actor  # type: ignore[attr-defined]
-    agreement.full_clean()
-    agreement.save()
-    audit.record(
+    audit.save_recorded(
+        agreement,
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         object_type="sharing_agreement",
-        object_id=agreement.pk,
         person=person,
     )
     return agreement
@@ -123,14 +120,13 @@ def agreement_revoke(*, actor: Any, agreement: SharingAgreement) -> bool:
         return False
     locked.revoked_at = timezone.now()
     locked.revoked_by = actor
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.save(update_fields=["revoked_at", "revoked_by"])
-    audit.record(
+    audit.save_recorded(
+        locked,
         actor=actor,
         action=AuditAction.UPDATE,
         object_type="sharing_agreement_stopped",
-        object_id=locked.pk,
         person=locked.person,
+        update_fields=["revoked_at", "revoked_by"],
     )
     return True
 
@@ -142,14 +138,13 @@ def agreement_confirm(*, actor: Any, agreement: SharingAgreement) -> SharingAgre
     if locked.revoked_at is not None:
         raise ValidationError(_("This agreement has been stopped."))
     locked.revisit_on = default_revisit_on(locked.person, timezone.localdate())
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.save(update_fields=["revisit_on"])
-    audit.record(
+    audit.save_recorded(
+        locked,
         actor=actor,
         action=AuditAction.UPDATE,
         object_type="sharing_agreement_revisited",
-        object_id=locked.pk,
         person=locked.person,
+        update_fields=["revisit_on"],
     )
     return locked
 
@@ -175,14 +170,11 @@ def crisis_sharing_start(*, actor: Any, person: Person, reason: str, hours: int)
         ends_at=now + timedelta(hours=hours),
         switched_on_by=actor,
     )
-    crisis._history_user = actor  # type: ignore[attr-defined]
-    crisis.full_clean()
-    crisis.save()
-    audit.record(
+    audit.save_recorded(
+        crisis,
         actor=actor,
         action=AuditAction.CREATE,
         object_type="crisis_sharing",
-        object_id=crisis.pk,
         person=person,
     )
     return crisis
@@ -195,14 +187,13 @@ def crisis_sharing_end(*, actor: Any, crisis: CrisisSharing) -> bool:
         return False
     locked.ended_at = timezone.now()
     locked.ended_by = actor
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.save(update_fields=["ended_at", "ended_by"])
-    audit.record(
+    audit.save_recorded(
+        locked,
         actor=actor,
         action=AuditAction.UPDATE,
         object_type="crisis_sharing_ended",
-        object_id=locked.pk,
         person=locked.person,
+        update_fields=["ended_at", "ended_by"],
     )
     return True
 
@@ -237,14 +228,11 @@ def contribution_send(
         ask_not_shown=ask_not_shown,
         created_by=actor,
     )
-    contribution._history_user = actor  # type: ignore[attr-defined]
-    contribution.full_clean()
-    contribution.save()
-    audit.record(
+    audit.save_recorded(
+        contribution,
         actor=actor,
         action=AuditAction.CREATE,
         object_type="contribution",
-        object_id=contribution.pk,
         person=supporter.person,
     )
     return contribution
@@ -261,14 +249,11 @@ def contribution_respond(
         locked.acknowledged_by = actor
     if reply.strip():
         locked.reply = reply.strip()
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked.full_clean()
-    locked.save()
-    audit.record(
+    audit.save_recorded(
+        locked,
         actor=actor,
         action=AuditAction.UPDATE,
         object_type="contribution",
-        object_id=locked.pk,
         person=locked.person,
     )
     return locked
@@ -282,14 +267,11 @@ def _profile(supporter: Supporter) -> CarerProfile:
 def _save_profile(profile: CarerProfile, *, actor: Any) -> CarerProfile:
     """Check, save and audit a carer profile. It is the carer's record, not the person's."""
     profile.updated_at = timezone.now()
-    profile._history_user = actor  # type: ignore[attr-defined]
-    profile.full_clean()
-    profile.save()
-    audit.record(
+    audit.save_recorded(
+        profile,
         actor=actor,
         action=AuditAction.UPDATE,
         object_type="carer_profile",
-        object_id=profile.pk,
         person=None,
     )
     return profile

@@ -60,3 +60,26 @@ def record_listed(actor: Any, *, object_type: str, people: list[Any]) -> None:
         )
         for person in people
     )
+
+
+def save_recorded(
+    obj: Any,
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    person: Any | None,
+    update_fields: list[str] | None = None,
+) -> Any:
+    """Save a record with its history author, and append the audit entry for the change.
+
+    A full save is validated first; a save of named fields trusts the caller's checks.
+    """
+    obj._history_user = actor  # read by django-simple-history for the "who" of the version
+    if update_fields is None:
+        obj.full_clean()
+        obj.save()
+    else:
+        obj.save(update_fields=update_fields)
+    record(actor=actor, action=action, object_type=object_type, object_id=obj.pk, person=person)
+    return obj

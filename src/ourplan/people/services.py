@@ -123,14 +123,13 @@ def person_restrict(*, actor: Any, person: Person, reason: str) -> Person:
         raise ValidationError({"reason": _("Say why the record is being restricted.")})
     person.restricted_at = timezone.now()
     person.restricted_reason = reason.strip()[:200]
-    person._history_user = actor  # type: ignore[attr-defined]
-    person.save(update_fields=["restricted_at", "restricted_reason"])
-    audit.record(
+    audit.save_recorded(
+        person,
         actor=actor,
         action=AuditAction.UPDATE,
         object_type="person",
-        object_id=person.pk,
         person=person,
+        update_fields=["restricted_at", "restricted_reason"],
     )
     return person
 
@@ -144,14 +143,11 @@ def _save_supporter(
         raise TypeError(f"Unknown supporter fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(supporter, name, value)
-    supporter._history_user = actor  # type: ignore[attr-defined]
-    supporter.full_clean()
-    supporter.save()
-    audit.record(
+    audit.save_recorded(
+        supporter,
         actor=actor,
         action=action,
         object_type="supporter",
-        object_id=supporter.pk,
         person=supporter.person,
     )
     return supporter
