@@ -29,6 +29,7 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = os.environ.get("OURPLAN_E2E_CHROMIUM", "/usr/bin/chromium")
@@ -192,8 +193,33 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         raise RuntimeError(
             "axe cannot run in a page with scripts off: check the page in a new_page()"
         )
-    results = _axe.run(page, options=AXE_OPTIONS)
-    return list(results.response["violations"])
+    # A click that follows a link returns before the next page has loaded, and axe
+    # run in the gap meets a document that is being torn down. Wait for the page to
+    # settle, and if a navigation still lands mid-run, check the new page once it loads.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = _axe.run(page, options=AXE_OPTIONS)
+        except PlaywrightError as error:
+            if attempt == 2 or not _is_navigation_race(error):
+                raise
+            page.wait_for_timeout(200)
+            continue
+        return list(results.response["violations"])
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _is_navigation_race(error: Exception) -> bool:
+    """Whether axe failed only because the page navigated while it ran."""
+    message = str(error)
+    return any(
+        sign in message
+        for sign in (
+            "reading 'documentElement'",
+            "Execution context was destroyed",
+            "navigation",
+        )
+    )
 
 
 def assert_accessible(page: Page) -> None:

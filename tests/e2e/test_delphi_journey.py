@@ -82,6 +82,7 @@ def test_delphi_study_from_design_to_results(
         ).check()
         participant.get_by_role("button", name="Agree and continue").click()
         participant.get_by_role("link", name="Round 1").click()
+        expect(participant.get_by_role("button", name="Submit my answers")).to_be_visible()
         assert_accessible(participant)
         _rate(participant, round1[who])
         participant.get_by_role("button", name="Submit my answers").click()
@@ -90,6 +91,7 @@ def test_delphi_study_from_design_to_results(
     # A rating outside the scale (a tampered form) is refused with a clear message.
     tampered = participants["su"]
     tampered.get_by_role("link", name="Round 1").click()
+    expect(tampered.get_by_role("button", name="Submit my answers")).to_be_visible()
     tampered.locator("input[type=radio][value='5']").first.evaluate(
         "el => { el.value = '8'; el.checked = true; }"
     )

@@ -31,6 +31,18 @@ def test_kappa_matches_altmans_radiologist_example() -> None:
     assert result.kappa == pytest.approx(0.4728, abs=5e-5)
 
 
+def test_kappa_matches_ucla_stata_faq_example_with_unused_category() -> None:
+    # UCLA IDRE Stata FAQ "How can I calculate kappa when raters don't use the same
+    # rating categories?": 12 films rated 1-3; the second rater never uses 3.
+    # `kap rater1 rater2` prints agreement 66.67%, expected 33.33%, kappa 0.5000.
+    rater1 = ["1"] * 4 + ["2"] * 4 + ["3"] * 4
+    rater2 = ["1"] * 4 + ["2"] * 4 + ["2"] * 4
+    result = cohen_kappa(rater1, rater2)
+    assert result.observed == pytest.approx(0.6667, abs=5e-5)
+    assert result.expected == pytest.approx(0.3333, abs=5e-5)
+    assert result.kappa == pytest.approx(0.5000, abs=5e-5)
+
+
 def test_kappa_from_paired_labels_equals_kappa_from_their_table() -> None:
     labels = ["normal", "benign", "suspected", "cancer"]
     a: list[str] = []
