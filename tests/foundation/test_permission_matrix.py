@@ -57,6 +57,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "people:supporter_home": {"GET": {"supporter"}},
     "people:team_overview": {"GET": {"manager"}},
     "people:organisation": {"GET": {"administrator"}},
+    "consent:contribution_policy": {"GET": {"administrator"}, "POST": {"administrator"}},
     "research:home": {"GET": {"researcher", "manager"}, "POST": {"researcher", "manager"}},
     "research:dataset": {"GET": {"researcher", "manager"}},
 }

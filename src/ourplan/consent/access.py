@@ -196,3 +196,11 @@ def person_sees_carer_profile(user: Any, profile: CarerProfile | None) -> bool:
     if profile is None or not profile.shared_with_person:
         return False
     return getattr(user, "role", None) == Role.SERVICE_USER
+
+
+def organisation_for_contribution_policy(user: Any) -> Any | None:
+    """The organisation whose contribution policy this user may set: administrators only."""
+    if not people_access.can_view_organisation_settings(user):
+        return None
+    me = people_access.staff_member_of(user)
+    return me.organisation if me is not None else None

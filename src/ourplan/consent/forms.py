@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ourplan.consent.models import ContributionKind, CrisisSharing, RecordedHow
+from ourplan.consent.models import (
+    ContributionKind,
+    ContributionVisibility,
+    CrisisSharing,
+    RecordedHow,
+)
 from ourplan.consent.parts import Part
 from ourplan.core.forms import DateInput, NhsForm
 
@@ -88,6 +93,31 @@ class ContributionForm(NhsForm):
     )
     ask_not_shown = forms.BooleanField(
         label=_("Please do not show this to the person I support"), required=False
+    )
+    # What the page told the supporter; the service keeps the stricter of this and today's.
+    policy_shown = forms.ChoiceField(
+        choices=ContributionVisibility.choices, required=False, widget=forms.HiddenInput
+    )
+
+
+class ContributionPolicyForm(NhsForm):
+    person_sees_contributions = forms.ChoiceField(
+        label=_("Does the person see what their supporters send to the team?"),
+        choices=ContributionVisibility.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one of the policies listed.")},
+        help_text=_(
+            "Supporters are told this policy before they send anything. A more open policy "
+            "applies only to what is sent from now on."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why is the policy set this way?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Say why, so the policy is documented for staff and supporters.")
+        },
     )
 
 

@@ -138,6 +138,21 @@ class ContributionKind(models.TextChoices):
     CONCERN = "concern", _("A concern")
 
 
+class ContributionVisibility(models.TextChoices):
+    NEVER = "never", _("The person is not shown what supporters send")
+    UNLESS_ASKED = (
+        "unless_asked",
+        _("The person is shown what supporters send, unless the supporter asks us not to"),
+    )
+    ALWAYS = "always", _("The person is shown everything supporters send")
+
+    @classmethod
+    def stricter(cls, first: str, second: str) -> str:
+        """The policy that shows the person less: a promise made to a supporter is kept."""
+        order = [cls.NEVER, cls.UNLESS_ASKED, cls.ALWAYS]
+        return str(order[min(order.index(cls(first)), order.index(cls(second)))])
+
+
 class Contribution(models.Model):
     """Something a supporter tells the team. Anyone in the network can always do this."""
 
@@ -150,6 +165,14 @@ class Contribution(models.Model):
     kind = models.CharField(_("what is it"), max_length=20, choices=ContributionKind.choices)
     text = models.TextField(_("what you want to tell the team"), max_length=TEXT)
     ask_not_shown = models.BooleanField(_("please do not show this to the person"), default=False)
+    # The policy the supporter was told when they sent it. A later, more open policy
+    # must not show the person what was sent under a stricter promise.
+    visibility_when_sent = models.CharField(
+        _("what the supporter was told about the person seeing it"),
+        max_length=20,
+        choices=ContributionVisibility.choices,
+        default=ContributionVisibility.NEVER,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -168,15 +191,6 @@ class Contribution(models.Model):
         return f"{self.kind} from {self.supporter_id}"
 
 
-class ContributionVisibility(models.TextChoices):
-    NEVER = "never", _("The person is not shown what supporters send")
-    UNLESS_ASKED = (
-        "unless_asked",
-        _("The person is shown what supporters send, unless the supporter asks us not to"),
-    )
-    ALWAYS = "always", _("The person is shown everything supporters send")
-
-
 class OrganisationConsentPolicy(models.Model):
     """An organisation's documented policy on showing supporters' contributions to the person."""
 
@@ -189,6 +203,11 @@ class OrganisationConsentPolicy(models.Model):
         choices=ContributionVisibility.choices,
         default=ContributionVisibility.NEVER,
     )
+    reason = models.TextField(_("why the policy is set this way"), max_length=TEXT, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ourplan.consent.access import Sharing, sharing_for_supporter
@@ -84,11 +84,18 @@ def crisis_disclosures(person: Person) -> QuerySet[CrisisDisclosure]:
     )
 
 
-def contribution_policy(person: Person) -> str:
-    policy = OrganisationConsentPolicy.objects.filter(
-        organisation_id=person.organisation_id
-    ).first()
+def contribution_policy_record(organisation_id: int) -> OrganisationConsentPolicy | None:
+    return OrganisationConsentPolicy.objects.filter(organisation_id=organisation_id).first()
+
+
+def contribution_policy_of(organisation_id: int) -> str:
+    """The organisation's policy; with none documented, the person is not shown anything."""
+    policy = contribution_policy_record(organisation_id)
     return policy.person_sees_contributions if policy else ContributionVisibility.NEVER
+
+
+def contribution_policy(person: Person) -> str:
+    return contribution_policy_of(person.organisation_id)
 
 
 def contributions_for_staff(person: Person) -> QuerySet[Contribution]:
@@ -99,11 +106,28 @@ def contributions_for_person(person: Person) -> QuerySet[Contribution]:
     """What the organisation's documented policy lets the person see of what supporters send."""
     policy = contribution_policy(person)
     contributions = Contribution.objects.filter(person=person).select_related("supporter")
+    # Each contribution also keeps the promise its supporter was given when sending it.
+    shown_unless_asked = Q(ask_not_shown=False) & Q(
+        visibility_when_sent__in=[
+            ContributionVisibility.UNLESS_ASKED,
+            ContributionVisibility.ALWAYS,
+        ]
+    )
     if policy == ContributionVisibility.ALWAYS:
-        return contributions
+        return contributions.filter(
+            Q(visibility_when_sent=ContributionVisibility.ALWAYS) | shown_unless_asked
+        )
     if policy == ContributionVisibility.UNLESS_ASKED:
-        return contributions.filter(ask_not_shown=False)
+        return contributions.filter(shown_unless_asked)
     return contributions.none()
+
+
+def contribution_policy_history(organisation_id: int) -> list[Any]:
+    """Every documented version of the organisation's policy, newest first."""
+    policy = contribution_policy_record(organisation_id)
+    if policy is None:
+        return []
+    return list(policy.history.select_related("changed_by").order_by("-history_date"))
 
 
 def revisits_due(team_id: int | None, today: date) -> QuerySet[SharingAgreement]:

@@ -12,12 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ourplan.accounts.models import Role
+from ourplan.consent import queries
 from ourplan.consent.models import (
     CarerProfile,
     Contribution,
     ContributionKind,
+    ContributionVisibility,
     CrisisDisclosure,
     CrisisSharing,
+    OrganisationConsentPolicy,
     RecordedHow,
     SharingAgreement,
     WellbeingCheckIn,
@@ -210,9 +213,19 @@ def disclosures_record(
 
 @transaction.atomic
 def contribution_send(
-    *, actor: Any, supporter: Supporter, kind: str, text: str, ask_not_shown: bool = False
+    *,
+    actor: Any,
+    supporter: Supporter,
+    kind: str,
+    text: str,
+    ask_not_shown: bool = False,
+    policy_shown: str | None = None,
 ) -> Contribution:
-    """A supporter tells the team something. Always allowed, whatever is shared with them."""
+    """A supporter tells the team something. Always allowed, whatever is shared with them.
+
+    ``policy_shown`` is what the form told the supporter; if the organisation's policy
+    changed while they wrote, the stricter of the two is kept with the contribution.
+    """
     if supporter.user_id != getattr(actor, "pk", None):
         raise ValidationError(_("Only the supporter can send this."))
     text = (text or "").strip()
@@ -226,6 +239,7 @@ def contribution_send(
         kind=kind,
         text=text,
         ask_not_shown=ask_not_shown,
+        visibility_when_sent=_visibility_promised(supporter, policy_shown),
         created_by=actor,
     )
     audit.save_recorded(
@@ -236,6 +250,47 @@ def contribution_send(
         person=supporter.person,
     )
     return contribution
+
+
+def _visibility_promised(supporter: Supporter, policy_shown: str | None) -> str:
+    current = queries.contribution_policy(supporter.person)
+    if policy_shown not in ContributionVisibility.values:
+        return current
+    return ContributionVisibility.stricter(current, str(policy_shown))
+
+
+@transaction.atomic
+def contribution_policy_set(
+    *, actor: Any, organisation: Any, person_sees_contributions: str, reason: str
+) -> OrganisationConsentPolicy:
+    """Document whether people see what their supporters send, and why.
+
+    Contributions already sent keep the promise made when they were sent, so a more
+    open policy only applies to what supporters send from now on.
+    """
+    if person_sees_contributions not in ContributionVisibility.values:
+        raise ValidationError(
+            {"person_sees_contributions": _("Choose one of the policies listed.")}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why, so the policy is documented for staff and supporters.")}
+        )
+    policy = OrganisationConsentPolicy.objects.select_for_update().filter(
+        organisation=organisation
+    ).first() or OrganisationConsentPolicy(organisation=organisation)
+    policy.person_sees_contributions = person_sees_contributions
+    policy.reason = reason
+    policy.changed_by = actor
+    policy.changed_at = timezone.now()
+    return audit.save_recorded(
+        policy,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="contribution_policy",
+        person=None,
+    )
 
 
 @transaction.atomic

@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path(P + "supporters/<uuid:supporter_id>/carer/", views.carer_support, name="carer_support"),
     path("sharing/due/", views.revisits_due, name="revisits_due"),
+    path(
+        "organisation/contribution-policy/",
+        views.contribution_policy,
+        name="contribution_policy",
+    ),
     path("supporting/send/", views.contribute, name="contribute"),
     path("supporting/my-needs/", views.my_needs, name="my_needs"),
     path("supporting/my-needs/check-in/", views.check_in, name="check_in"),

@@ -357,7 +357,8 @@ def _supporter(request: HttpRequest) -> Supporter:
 def contribute(request: HttpRequest) -> HttpResponse:
     """A supporter sends information or a concern to the team. Always possible."""
     supporter = _supporter(request)
-    form = forms.ContributionForm(data=request.POST or None)
+    policy = queries.contribution_policy(supporter.person)
+    form = forms.ContributionForm(data=request.POST or None, initial={"policy_shown": policy})
     if request.method == "POST" and form.is_valid():
         try:
             services.contribution_send(actor=request.user, supporter=supporter, **form.cleaned_data)
@@ -373,7 +374,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
             "supporter": supporter,
             "form": form,
             "called": supporter.person.called,
-            "policy": queries.contribution_policy(supporter.person),
+            "policy": policy,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -462,4 +463,39 @@ def shared_pdf(request: HttpRequest) -> HttpResponse:
     context |= {"generated_on": timezone.localdate(), "for_pdf": True}
     return pdf_response(
         render_to_string("consent/shared_copy.html", context, request=request), "shared-plan.pdf"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_policy(request: HttpRequest) -> HttpResponse:
+    """An administrator documents whether people see what their supporters send."""
+    organisation = access.organisation_for_contribution_policy(request.user)
+    if organisation is None:
+        raise PermissionDenied
+    current = queries.contribution_policy_record(organisation.pk)
+    form = forms.ContributionPolicyForm(
+        data=request.POST or None,
+        initial={"person_sees_contributions": queries.contribution_policy_of(organisation.pk)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_policy_set(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("Policy saved. Supporters are told it from now on."))
+            return redirect("people:organisation")
+    return render(
+        request,
+        "consent/contribution_policy.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "current": current,
+            "history": queries.contribution_policy_history(organisation.pk),
+        },
+        status=400 if request.method == "POST" else 200,
     )

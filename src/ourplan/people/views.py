@@ -352,6 +352,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
         staff_count=Count("staff", distinct=True), people_count=Count("caseload", distinct=True)
     )
     staff = StaffMember.objects.filter(organisation=org).select_related("user", "team")
+    from ourplan.consent.models import ContributionVisibility  # consent builds on people
+    from ourplan.consent.queries import contribution_policy_of
+
+    policy_label = ContributionVisibility(contribution_policy_of(org.pk)).label
     return render(
         request,
         "people/organisation.html",
@@ -360,5 +364,6 @@ def organisation(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "staff": staff,
             "crisis_lines": org.crisis_lines.all(),
+            "contribution_policy_label": policy_label,
         },
     )
