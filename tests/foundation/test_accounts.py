@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ourplan.accounts import services
+from ourplan.accounts.middleware import SESSION_RENEWED_AT
 from ourplan.accounts.models import Invitation, User
 from ourplan.accounts.signals import SESSION_LOGIN_AT
 from ourplan.core.models import AuditAction, AuditEntry
@@ -207,13 +209,37 @@ def test_sessions_end_after_the_absolute_limit(
 def test_idle_sessions_expire_after_thirty_minutes(
     standing: Any, client_for: Any, settings: Any
 ) -> None:
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     client = client_for(standing.coordinator)
     session = client.session
     session.set_expiry(-1)  # as if the idle limit had passed
     session.save()
     response = client.get(reverse("people:caseload"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def _expiry(client: Client) -> Any:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_activity_renews_the_idle_limit_at_most_once_a_minute(
+    standing: Any, client_for: Any, settings: Any
+) -> None:
+    assert settings.SESSION_RENEW_AFTER_SECONDS == 60
+    client = client_for(standing.coordinator)
+    assert client.get(reverse("people:caseload")).status_code == 200
+    first = _expiry(client)
+    assert client.get(reverse("people:caseload")).status_code == 200
+    assert _expiry(client) == first  # a second request within the minute writes nothing
+
+    session = client.session
+    session[SESSION_RENEWED_AT] -= 61  # as if the last renewal was over a minute ago
+    session.save()
+    lapsing = timezone.now() + timedelta(seconds=60)  # and it would lapse in a minute
+    Session.objects.filter(session_key=session.session_key).update(expire_date=lapsing)
+    assert client.get(reverse("people:caseload")).status_code == 200
+    renewed = _expiry(client)
+    assert renewed - lapsing > timedelta(minutes=25)
 
 
 def test_disabling_an_account_ends_its_sessions_at_once(standing: Any, client_for: Any) -> None:

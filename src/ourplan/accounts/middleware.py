@@ -16,11 +16,16 @@ from django.utils.translation import gettext as _
 
 from ourplan.accounts.signals import SESSION_EPOCH, SESSION_LOGIN_AT
 
+# When the session's idle expiry was last pushed forward.
+SESSION_RENEWED_AT = "ourplan_renewed_at"
+
 
 class SessionLifetimeMiddleware:
     """End sessions older than the absolute limit, or from before the account was disabled.
 
-    The idle limit is the session cookie age, renewed on every request.
+    The idle limit is the session age. It is renewed at most once every
+    ``SESSION_RENEW_AFTER_SECONDS`` rather than on every request, so a busy page does not
+    write its session row each time; the idle limit is then exact to within that interval.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -36,6 +41,10 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please log in again."))
                 return redirect(settings.LOGIN_URL)
+            now = timezone.now().timestamp()
+            renewed_at = request.session.get(SESSION_RENEWED_AT, 0)
+            if now - renewed_at >= settings.SESSION_RENEW_AFTER_SECONDS:
+                request.session[SESSION_RENEWED_AT] = now  # saved with a fresh idle expiry
         return self.get_response(request)
 
 

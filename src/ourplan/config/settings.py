@@ -159,7 +159,10 @@ SESSION_ABSOLUTE_SECONDS = int(
     os.environ.get("OURPLAN_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60))
 )
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is renewed by accounts.middleware at most once a minute, not on every
+# request, so reading pages does not write the session row each time.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_AFTER_SECONDS = int(os.environ.get("OURPLAN_SESSION_RENEW_AFTER_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
