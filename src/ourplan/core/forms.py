@@ -16,9 +16,10 @@ class NhsFormRenderer(TemplatesSetting):
     field_template_name = "forms/nhsuk_field.html"
 
 
+# First match wins. CheckboxSelectMultiple is a subclass of RadioSelect, so it comes first.
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
-    (forms.RadioSelect, "nhsuk-radios__input"),
     (forms.CheckboxSelectMultiple, "nhsuk-checkboxes__input"),
+    (forms.RadioSelect, "nhsuk-radios__input"),
     (forms.CheckboxInput, "nhsuk-checkboxes__input"),
     (forms.Textarea, "nhsuk-textarea"),
     (forms.Select, "nhsuk-select"),
