@@ -32,10 +32,12 @@ PLANS_MATRIX: dict[str, dict[str, set[str]]] = {
     "plans:crisis": _read(VIEWERS),
     "plans:crisis_edit": _edit(EDITORS),
     "plans:strength_new": _edit(EDITORS),
+    "plans:strength_edit": _edit(EDITORS),
     "plans:goal_new": _edit(EDITORS),
     "plans:goal": _read(VIEWERS),
     "plans:goal_edit": _edit(EDITORS),
     "plans:step_new": _edit(EDITORS),
+    "plans:step_edit": _edit(EDITORS),
     "plans:goal_rate": {"POST": EDITORS},
     "plans:goal_achieve": {"POST": EDITORS},
     "plans:step_status": {"POST": EDITORS},
@@ -74,7 +76,7 @@ PLANS_MATRIX: dict[str, dict[str, set[str]]] = {
 
 
 def plans_url_kwargs(standing: Any) -> dict[str, Any]:
-    """A plan for the standing person with a goal, a step, a safety item and a version."""
+    """A plan for the standing person with a goal, a step, a strength, a safety item and a version."""
     from ourplan.plans import services
 
     plan = services.plan_start(actor=standing.coordinator, person=standing.person)
@@ -83,6 +85,9 @@ def plans_url_kwargs(standing: Any) -> dict[str, Any]:
         actor=standing.coordinator, plan=plan, text="Walk to the park", life_area=area
     )
     step = services.step_add(actor=standing.coordinator, goal=goal, text="Buy boots", owner="me")
+    strength = services.strength_add(
+        actor=standing.coordinator, plan=plan, kind="skill", text="Good with maps"
+    )
     item = services.safety_item_add(
         actor=standing.coordinator,
         plan=plan,
@@ -95,6 +100,7 @@ def plans_url_kwargs(standing: Any) -> dict[str, Any]:
     return {
         "goal_id": goal.pk,
         "step_id": step.pk,
+        "strength_id": strength.pk,
         "item_id": item.pk,
         "number": version.number,
         **consent_url_kwargs(standing),

@@ -94,7 +94,7 @@ def test_a_step_with_no_owner_is_refused(
     goal = _goal(standing, plan, area)
     url = reverse("plans:step_new", args=[standing.person.pk, goal.pk])
     response = client_for(standing.person_user).post(url, {"text": "Buy goggles"})
-    assert "This field is required" in response.content.decode()
+    assert "Choose who does this step." in response.content.decode()
     supporter_step = client_for(standing.person_user).post(
         url, {"text": "Lift to the pool", "owner": "supporter"}
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from ourplan.plans.models import (
     StepOwner,
     StepStatus,
     Strength,
+    StrengthKind,
     WrittenBy,
 )
 
@@ -57,6 +59,54 @@ class StrengthForm(NhsModelForm):
         model = Strength
         fields = ("kind", "text")
         widgets = {"kind": forms.RadioSelect}
+
+
+class StrengthEditForm(RevisionForm):
+    """Reword a strength, change its kind or goals, or set it aside and bring it back."""
+
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Goals this strength helps with"),
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # The goals the editor was shown: only their links change, so nobody else's link is lost.
+    goals_shown = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    set_aside = forms.BooleanField(
+        label=_("Set this strength aside for now"),
+        help_text=_(
+            "It no longer fits. It is kept, shown apart from the others, and can be brought back."
+        ),
+        required=False,
+    )
+
+    class Meta:
+        model = Strength
+        fields = ("text", "kind")
+        widgets = {"kind": forms.RadioSelect}
+        error_messages = {"text": {"required": _("Write the strength.")}}
+
+    def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None and kwargs.get("data") is None:
+            kwargs["initial"] = {
+                "goals": list(instance.goals.all()),
+                "goals_shown": list(plan.goals.all()),
+                "set_aside": instance.archived_at is not None,
+                **kwargs.get("initial", {}),
+            }
+        super().__init__(*args, **kwargs)
+        for name in ("goals", "goals_shown"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = plan.goals.all()
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = StrengthKind.choices  # no blank choice: every strength has a kind
+        # CheckboxSelectMultiple is a RadioSelect to Django, so give it the checkbox class here.
+        self.fields["goals"].widget.attrs["class"] = "nhsuk-checkboxes__input"
 
 
 class GoalForm(NhsModelForm):
@@ -103,10 +153,16 @@ class GoalEditForm(RevisionForm):
 
 class StepForm(NhsForm):
     text = forms.CharField(
-        label=_("Step"), max_length=500, help_text=_("A small, concrete thing to do next.")
+        label=_("Step"),
+        max_length=500,
+        help_text=_("A small, concrete thing to do next."),
+        error_messages={"required": _("Write what the step is.")},
     )
     owner = forms.ChoiceField(
-        label=_("Who does it"), choices=StepOwner.choices, widget=forms.RadioSelect
+        label=_("Who does it"),
+        choices=StepOwner.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who does this step.")},
     )
     supporter = forms.ModelChoiceField(
         label=_("Which supporter (if a supporter does it)"),
@@ -131,6 +187,32 @@ class StepForm(NhsForm):
         if cleaned.get("owner") == StepOwner.SERVICE and not (cleaned.get("service") or "").strip():
             self.add_error("service", _("Say which service does this step."))
         return cleaned
+
+
+class StepEditForm(StepForm):
+    """Reword a step, or change who does it and by when."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, person: Any, step: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "text": step.text,
+                "owner": step.owner,
+                "supporter": step.supporter_id,
+                "service": step.service,
+                "due_on": step.due_on,
+                "revision": step.revision,
+            },
+        )
+        super().__init__(*args, person=person, **kwargs)
+        # A supporter who has since stopped supporting stays on the list for this step.
+        supporter_field = self.fields["supporter"]
+        assert isinstance(supporter_field, forms.ModelChoiceField)
+        supporter_field.queryset = Supporter.objects.filter(
+            Q(person=person, ended_at__isnull=True) | Q(person=person, pk=step.supporter_id)
+        )
 
 
 class StepStatusForm(NhsForm):

@@ -33,6 +33,7 @@ from ourplan.plans.models import (
     StepOwner,
     StepStatus,
     Strength,
+    StrengthKind,
     WrittenBy,
 )
 from ourplan.plans.snapshot import plan_snapshot
@@ -147,6 +148,53 @@ def strength_add(
     return strength
 
 
+@transaction.atomic
+def strength_update(
+    *,
+    actor: Any,
+    strength: Strength,
+    revision: int,
+    text: str,
+    kind: str,
+    set_aside: bool,
+    goals: list[Goal],
+    goals_shown: list[Goal] | None = None,
+) -> Strength:
+    """Reword a strength, change its kind and goals, or set it aside (kept) and bring it back.
+
+    Only links to ``goals_shown`` (the goals the editor saw; all the plan's goals when
+    None) change, so a goal linked by someone else meanwhile keeps its link.
+    """
+    if not text.strip():
+        raise ValidationError({"text": _("Write the strength.")})
+    if kind not in StrengthKind.values:
+        raise ValidationError({"kind": _("Choose what kind of strength this is.")})
+    plan_goals = {goal.pk: goal for goal in strength.plan.goals.all()}
+    chosen = {goal.pk for goal in goals}
+    shown = set(plan_goals) if goals_shown is None else {goal.pk for goal in goals_shown}
+    if not chosen <= shown or not shown <= set(plan_goals):
+        raise ValidationError({"goals": _("Choose goals from this plan.")})
+    # Setting aside keeps the date it was first set aside; bringing back clears it.
+    archived_at = (strength.archived_at or timezone.now()) if set_aside else None
+    saved = save_part(
+        actor=actor,
+        part=strength,
+        fields={"text": text.strip(), "kind": kind, "archived_at": archived_at},
+        revision=revision,
+        person=strength.plan.person,
+    )
+    linked = set(saved.goals.values_list("pk", flat=True))
+    # Links are changed from the goal's side so each goal's history records them.
+    for pk in sorted(shown):
+        goal = plan_goals[pk]
+        goal._history_user = actor  # type: ignore[attr-defined]
+        if pk in chosen and pk not in linked:
+            goal.strengths.add(saved)
+        elif pk not in chosen and pk in linked:
+            goal.strengths.remove(saved)
+    return saved
+
+
 def _check_life_area(plan: Plan, life_area: LifeArea) -> None:
     if life_area.organisation_id != plan.person.organisation_id:
         raise ValidationError({"life_area": _("Choose one of the life areas listed.")})
@@ -207,6 +255,23 @@ def step_add(
     service: str = "",
     due_on: date | None = None,
 ) -> GoalStep:
+    step = GoalStep(
+        goal=goal,
+        **_step_fields(goal, text=text, owner=owner, supporter=supporter, service=service),
+        due_on=due_on,
+        created_by=actor,
+        written_by=_written_by_for(actor),
+    )
+    step.full_clean()
+    step.save()
+    _audit(actor, AuditAction.CREATE, step, goal.plan.person)
+    return step
+
+
+def _step_fields(
+    goal: Goal, *, text: str, owner: str, supporter: Supporter | None, service: str
+) -> dict[str, Any]:
+    """The step's words and who does it, checked: the same rules for adding and changing."""
     if not text.strip():
         raise ValidationError({"text": _("Write what the step is.")})
     if owner not in StepOwner.values:
@@ -219,20 +284,35 @@ def step_add(
         )
     if owner == StepOwner.SERVICE and not service.strip():
         raise ValidationError({"service": _("Say which service does this step.")})
-    step = GoalStep(
-        goal=goal,
-        text=text.strip(),
-        owner=owner,
-        supporter=supporter if owner == StepOwner.SUPPORTER else None,
-        service=service.strip() if owner == StepOwner.SERVICE else "",
-        due_on=due_on,
-        created_by=actor,
-        written_by=_written_by_for(actor),
+    return {
+        "text": text.strip(),
+        "owner": owner,
+        "supporter": supporter if owner == StepOwner.SUPPORTER else None,
+        "service": service.strip() if owner == StepOwner.SERVICE else "",
+    }
+
+
+@transaction.atomic
+def step_update(
+    *,
+    actor: Any,
+    step: GoalStep,
+    revision: int,
+    text: str,
+    owner: str,
+    supporter: Supporter | None = None,
+    service: str = "",
+    due_on: date | None = None,
+) -> GoalStep:
+    """Reword a step, or change who does it and by when, only if nobody else changed it since ``revision``."""
+    fields = _step_fields(step.goal, text=text, owner=owner, supporter=supporter, service=service)
+    return save_part(
+        actor=actor,
+        part=step,
+        fields=fields | {"due_on": due_on},
+        revision=revision,
+        person=step.goal.plan.person,
     )
-    step.full_clean()
-    step.save()
-    _audit(actor, AuditAction.CREATE, step, goal.plan.person)
-    return step
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
@@ -12,7 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +27,15 @@ from ourplan.people.models import Person
 from ourplan.people.queries import crisis_lines_for
 from ourplan.plans import access, forms, queries, services
 from ourplan.plans.charts import progress_chart
-from ourplan.plans.models import AuthoredPart, Goal, GoalStep, Plan, PlanVersion, SafetyItem
+from ourplan.plans.models import (
+    AuthoredPart,
+    Goal,
+    GoalStep,
+    Plan,
+    PlanVersion,
+    SafetyItem,
+    Strength,
+)
 from ourplan.plans.pdf import pdf_response
 from ourplan.plans.snapshot import compare_snapshots, field_label
 
@@ -68,12 +80,12 @@ def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
     context: dict[str, Any] = {"person": person, "plan": plan, "is_person": _is_person(request)}
     if plan is not None:
         goals = queries.goals_of(plan)
+        strengths = list(plan.strengths.select_related("created_by"))
         context |= {
             "goals": goals,
             "stage": queries.plan_stage(plan, goals, today),
-            "strengths": plan.strengths.filter(archived_at__isnull=True).select_related(
-                "created_by"
-            ),
+            "strengths": [s for s in strengths if s.archived_at is None],
+            "set_aside_strengths": [s for s in strengths if s.archived_at is not None],
             "safety_items": plan.safety_items.filter(archived_at__isnull=True),
             "review": queries.latest_review(plan),
             "latest_version": plan.versions.first(),
@@ -149,21 +161,37 @@ def _edit_part(
     )
 
 
-def _conflict_rows(current: AuthoredPart, form: Any) -> list[dict[str, str]]:
+def _conflict_rows(
+    current: AuthoredPart, form: Any, names: tuple[str, ...] | None = None
+) -> list[dict[str, str]]:
     """What the other person saved, field by field, where it differs from this user's text."""
     rows = []
-    for name in form._meta.fields or ():
+    for name in names if names is not None else form._meta.fields or ():
         theirs = getattr(current, name)
         mine = form.cleaned_data.get(name)
         if theirs != mine:
             rows.append(
                 {
-                    "label": field_label(current, name),
-                    "theirs": str(theirs),
-                    "mine": str(mine),
+                    "label": capfirst(field_label(current, name)),
+                    "theirs": _shown(current, name, theirs),
+                    "mine": _shown(current, name, mine),
                 }
             )
     return rows
+
+
+def _shown(part: AuthoredPart, name: str, value: Any) -> str:
+    """A field's value as a person reads it: the label of a choice, a written-out date."""
+    if value is None:
+        return ""
+    choices = dict(part._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    return str(value)
 
 
 @login_required
@@ -234,6 +262,95 @@ def strength_new(request: HttpRequest, person_id: Any) -> HttpResponse:
         "plans/simple_form.html",
         {"person": person, "form": form, "title": _("Add a strength")},
     )
+
+
+def _strength(plan: Plan, strength_id: Any) -> Strength:
+    strength = plan.strengths.select_related("plan__person").filter(pk=strength_id).first()
+    if strength is None:
+        raise PermissionDenied
+    return strength
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strength_edit(request: HttpRequest, person_id: Any, strength_id: int) -> HttpResponse:
+    """Reword a strength, change its kind or goals, or set it aside, without losing anyone's changes."""
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    strength = _strength(plan, strength_id)
+    conflict = None
+    if request.method == "POST":
+        form = forms.StrengthEditForm(
+            data=request.POST, instance=_strength(plan, strength_id), plan=plan
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.strength_update(
+                    actor=request.user,
+                    strength=strength,
+                    revision=data["revision"],
+                    text=data["text"],
+                    kind=data["kind"],
+                    set_aside=data["set_aside"],
+                    goals=list(data["goals"]),
+                    goals_shown=list(data["goals_shown"]),
+                )
+            except services.EditConflict as clash:
+                current = _strength(plan, strength_id)
+                conflict = _strength_conflict_rows(current, form)
+                # Keep the user's text; the next save builds on what the other person saved.
+                retry: QueryDict = request.POST.copy()
+                retry["revision"] = str(clash.current.revision)
+                retry.setlist(
+                    "goals_shown", [str(pk) for pk in plan.goals.values_list("pk", flat=True)]
+                )
+                form = forms.StrengthEditForm(data=retry, instance=current, plan=plan)
+                form.is_valid()
+                _read(request, "strength", strength.pk, person)
+            except ValidationError as error:
+                show_validation_error(form, error)
+            else:
+                messages.success(request, _("Strength saved."))
+                return redirect("plans:plan", person_id=person.pk)
+    else:
+        form = forms.StrengthEditForm(
+            instance=strength, initial={"revision": strength.revision}, plan=plan
+        )
+        _read(request, "strength", strength.pk, person)
+    return render(
+        request,
+        "plans/part_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Change this strength"),
+            "conflict": conflict,
+            "part": strength,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def _strength_conflict_rows(current: Strength, form: Any) -> list[dict[str, str]]:
+    rows = _conflict_rows(current, form, ("text", "kind"))
+    if (current.archived_at is not None) != form.cleaned_data["set_aside"]:
+        rows.append(
+            {
+                "label": str(form.fields["set_aside"].label),
+                "theirs": _("Yes") if current.archived_at is not None else _("No"),
+                "mine": _("Yes") if form.cleaned_data["set_aside"] else _("No"),
+            }
+        )
+    theirs = list(current.goals.all())
+    if {g.pk for g in theirs} != {g.pk for g in form.cleaned_data["goals"]}:
+        rows.append(
+            {
+                "label": str(form.fields["goals"].label),
+                "theirs": "\n".join(g.text for g in theirs),
+                "mine": "\n".join(g.text for g in form.cleaned_data["goals"]),
+            }
+        )
+    return rows
 
 
 @login_required
@@ -328,6 +445,72 @@ def step_new(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse
         request,
         "plans/simple_form.html",
         {"person": person, "form": form, "title": _("Add a step"), "subtitle": goal.text},
+    )
+
+
+def _step(plan: Plan, step_id: Any) -> GoalStep:
+    step = (
+        GoalStep.objects.select_related("goal__plan__person", "supporter")
+        .filter(pk=step_id, goal__plan=plan)
+        .first()
+    )
+    if step is None:
+        raise PermissionDenied
+    return step
+
+
+STEP_FIELDS = ("text", "owner", "supporter", "service", "due_on")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, person_id: Any, step_id: int) -> HttpResponse:
+    """Reword a step, or change who does it and by when, without losing anyone's changes."""
+    person, plan = _plan(request, person_id, access.can_edit_plan)
+    step = _step(plan, step_id)
+    conflict = None
+    if request.method == "POST":
+        form = forms.StepEditForm(data=request.POST, person=person, step=step)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in STEP_FIELDS}
+            try:
+                services.step_update(
+                    actor=request.user,
+                    step=step,
+                    revision=form.cleaned_data["revision"],
+                    **fields,
+                )
+            except services.EditConflict:
+                current = _step(plan, step_id)
+                conflict = _conflict_rows(current, form, STEP_FIELDS)
+                # Keep the user's text; the next save builds on what the other person saved.
+                retry: QueryDict = request.POST.copy()
+                retry["revision"] = str(current.revision)
+                form = forms.StepEditForm(data=retry, person=person, step=current)
+                form.is_valid()
+                _read(request, "goalstep", step.pk, person)
+            except ValidationError as error:
+                show_validation_error(form, error)
+            else:
+                messages.success(request, _("Step saved."))
+                return redirect("plans:goal", person_id=person.pk, goal_id=step.goal_id)
+    else:
+        form = forms.StepEditForm(person=person, step=step)
+        _read(request, "goalstep", step.pk, person)
+    return render(
+        request,
+        "plans/part_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Change this step"),
+            "subtitle": step.goal.text,
+            "conflict": conflict,
+            "part": step,
+            "back_url": reverse("plans:goal", args=[person.pk, step.goal_id]),
+            "back_label": _("Back to the goal"),
+        },
+        status=409 if conflict else 200,
     )
 
 
