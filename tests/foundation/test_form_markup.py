@@ -63,3 +63,12 @@ def test_multiple_choice_checkboxes_get_checkbox_classes_not_radio_ones() -> Non
     html = str(EveryKindOfField()["days"])
     assert "nhsuk-checkboxes__input" in html
     assert "nhsuk-radios__input" not in html
+
+
+def test_a_required_radio_list_from_a_model_field_has_no_blank_choice() -> None:
+    from ourplan.plans.forms import StrengthForm
+    from ourplan.plans.models import StrengthKind
+
+    html = str(StrengthForm()["kind"])
+    assert "---------" not in html and 'value=""' not in html
+    assert html.count('type="radio"') == len(StrengthKind.choices)

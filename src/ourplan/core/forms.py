@@ -28,6 +28,12 @@ _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
 ]
 
 
+def _is_radio_list(widget: forms.Widget) -> bool:
+    return isinstance(widget, forms.RadioSelect) and not isinstance(
+        widget, forms.CheckboxSelectMultiple
+    )
+
+
 class DateInput(forms.DateInput):
     """A native date picker; browsers without one fall back to a text box."""
 
@@ -54,6 +60,9 @@ class NhsFormMixin:
                     break
             if getattr(field, "max_length", None) and isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", 5)
+            if _is_radio_list(widget) and field.required and isinstance(field, forms.ChoiceField):
+                # A model field's blank "---------" choice makes no sense as a required radio.
+                field.choices = [(value, label) for value, label in field.choices if value != ""]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

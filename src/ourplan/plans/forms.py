@@ -20,7 +20,6 @@ from ourplan.plans.models import (
     StepOwner,
     StepStatus,
     Strength,
-    StrengthKind,
     WrittenBy,
 )
 
@@ -102,11 +101,6 @@ class StrengthEditForm(RevisionForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = plan.goals.all()
-        kind_field = self.fields["kind"]
-        assert isinstance(kind_field, forms.ChoiceField)
-        kind_field.choices = StrengthKind.choices  # no blank choice: every strength has a kind
-        # CheckboxSelectMultiple is a RadioSelect to Django, so give it the checkbox class here.
-        self.fields["goals"].widget.attrs["class"] = "nhsuk-checkboxes__input"
 
 
 class GoalForm(NhsModelForm):
