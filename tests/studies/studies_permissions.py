@@ -30,6 +30,11 @@ STUDIES_MATRIX: dict[str, dict[str, set[str]]] = {
     "studies:detail": _ORGANISER_READ,
     "studies:edit": _ORGANISER_PAGE,
     "studies:statements": _ORGANISER_PAGE,
+    # Correcting the design: a POST without the confirmation box ticked removes nothing.
+    "studies:statement_edit": _ORGANISER_PAGE,
+    "studies:statement_remove": _ORGANISER_PAGE,
+    "studies:question_edit": _ORGANISER_PAGE,
+    "studies:question_remove": _ORGANISER_PAGE,
     "studies:participants": _ORGANISER_PAGE,
     "studies:round_open": {"POST": ORGANISERS},
     "studies:round_close": {"POST": ORGANISERS},
@@ -42,6 +47,8 @@ STUDIES_MATRIX: dict[str, dict[str, set[str]]] = {
     "studies:export_xlsx": _ORGANISER_READ,
     "studies:export_sav": _ORGANISER_READ,
     "studies:codebook": _ORGANISER_PAGE,
+    "studies:theme_edit": _ORGANISER_PAGE,
+    "studies:theme_remove": _ORGANISER_PAGE,
     "studies:codebook_csv": _ORGANISER_READ,
     "studies:coding": _ORGANISER_PAGE,
     "studies:framework": _ORGANISER_PAGE,
@@ -58,7 +65,10 @@ STUDIES_MATRIX: dict[str, dict[str, set[str]]] = {
 
 
 def studies_url_kwargs(standing: Any) -> dict[str, Any]:
-    """A study in the standing organisation with one link participant and the person invited."""
+    """A study in the standing organisation with one link participant and the person invited.
+
+    It has a statement, an open question and a theme for the design-correcting pages.
+    """
     from ourplan.studies import services
 
     study = services.study_create(
@@ -71,7 +81,9 @@ def studies_url_kwargs(standing: Any) -> dict[str, Any]:
         planned_rounds=2,
         threshold=0.75,
     )
-    services.statement_add(actor=standing.researcher, study=study, text="A statement")
+    statement = services.statement_add(actor=standing.researcher, study=study, text="A statement")
+    question = services.question_add(actor=standing.researcher, study=study, text="A question?")
+    theme = services.theme_add(actor=standing.researcher, study=study, code="T1", name="A theme")
     panel = study.panels.get(name="service users")
     link = services.participants_invite_links(
         actor=standing.researcher, study=study, panel=panel, count=1
@@ -79,4 +91,11 @@ def studies_url_kwargs(standing: Any) -> dict[str, Any]:
     services.participant_invite_account(
         actor=standing.researcher, study=study, panel=panel, username=standing.person_user.username
     )
-    return {"study_id": study.pk, "round_number": 1, "participant_token": link.token}
+    return {
+        "study_id": study.pk,
+        "round_number": 1,
+        "participant_token": link.token,
+        "statement_id": statement.pk,
+        "question_id": question.pk,
+        "theme_id": theme.pk,
+    }

@@ -197,6 +197,32 @@ class StatementForm(NhsForm):
     )
 
 
+class StatementEditForm(NhsForm):
+    """Reword a statement or move it to another topic; the code stays."""
+
+    topic = forms.CharField(
+        label=_("Topic"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "To move the statement, write the name of another topic exactly as it is shown."
+        ),
+    )
+    text = forms.CharField(label=_("Statement"), max_length=1000, widget=forms.Textarea)
+
+
+class RemoveForm(NhsForm):
+    """Confirm a removal: nothing is removed by a form sent without the box ticked."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Tick the box to confirm the removal.")},
+    )
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = label
+
+
 class UploadForm(NhsForm):
     file = forms.FileField(label=_("CSV file"))
 

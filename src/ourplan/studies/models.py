@@ -83,6 +83,9 @@ class Study(models.Model):
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
     definition_locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Codes of removed statements: automatic numbering skips them, so a code never names
+    # two different statements over the life of a study.
+    retired_statement_codes = models.JSONField(default=list, blank=True, editable=False)
     # Analysis options: may change at any time; they do not alter the definition.
     merge_groups = models.JSONField(default=list, blank=True)
     cluster_k = models.PositiveSmallIntegerField(

@@ -16,8 +16,10 @@ from typing import Any
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ourplan.accounts.models import Invitation, User, hash_token
 from ourplan.analysis.delphi import (
@@ -268,8 +270,16 @@ def _editable_questionnaire(study: Study) -> None:
         )
 
 
+def _next_position(items: QuerySet[Any]) -> int:
+    """One past the last position, so new items go last even after removals left gaps."""
+    top = items.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
 def _next_code(study: Study) -> str:
+    """The next free S number; codes of removed statements are never handed out again."""
     taken = set(study.statements.values_list("code", flat=True))
+    taken |= set(study.retired_statement_codes)
     number = study.statements.count() + 1
     while f"S{number:02d}" in taken:
         number += 1
@@ -298,7 +308,7 @@ def statement_add(
         raise ValidationError({"code": error.messages}) from error
     if study.statements.filter(code=code).exists():
         raise ValidationError({"code": _("Another statement already has the code %s.") % code})
-    position = study.statements.count()
+    position = _next_position(study.statements.all())
     statement = Statement.objects.create(
         study=study,
         code=code,
@@ -345,7 +355,7 @@ def statements_import(*, actor: Any, study: Study, raw: bytes) -> list[Statement
             problems.append(_("A statement with the code %(code)s exists.") % {"code": item.id})
     if problems:
         raise ValidationError(problems)
-    start = study.statements.count()
+    start = _next_position(study.statements.all())
     created = Statement.objects.bulk_create(
         Statement(study=study, code=s.id, topic=s.topic, text=s.text, position=start + i)
         for i, s in enumerate(parsed)
@@ -361,10 +371,122 @@ def question_add(*, actor: Any, study: Study, text: str) -> OpenQuestion:
     if not text.strip():
         raise ValidationError({"text": _("Write the question.")})
     question = OpenQuestion.objects.create(
-        study=study, text=text.strip(), position=study.open_questions.count()
+        study=study, text=text.strip(), position=_next_position(study.open_questions.all())
     )
     _record(actor, AuditAction.CREATE, "study_question", question.pk)
     return question
+
+
+# --- Correcting the questionnaire before the panel sees it ---------------------------------
+
+
+def statements_fixed_reason(study: Study) -> str:
+    """Why the statements cannot be changed or removed now, or "" when they can.
+
+    Wording is fixed from the first rating round on (round 1, or round 2 after open
+    questions): panel members have rated it, and later rounds must ask the same thing.
+    """
+    rated = (
+        study.rounds.filter(is_open_ended=False)
+        .exclude(status=RoundStatus.PLANNED)
+        .order_by("number")
+        .first()
+    )
+    if rated is not None:
+        return _(
+            "Round %(n)d has opened, so the panel has seen these statements. Changing or "
+            "removing one now would make the rounds incomparable, so the statements stay as "
+            "they are."
+        ) % {"n": rated.number}
+    if study.rounds.filter(status=RoundStatus.OPEN).exists():
+        return _("A round is open. Close it before changing the statements or questions.")
+    return ""
+
+
+def questions_fixed_reason(study: Study) -> str:
+    """Why the open questions cannot be changed or removed now, or "" when they can."""
+    if study.rounds.exclude(status=RoundStatus.PLANNED).exists():
+        return _(
+            "Round 1 has opened, so the panel has seen the open questions. Changing or removing "
+            "one now would make the answers incomparable, so the questions stay as they are."
+        )
+    return ""
+
+
+def _refuse_if(reason: str) -> None:
+    if reason:
+        raise ValidationError(reason)
+
+
+def _statement_of(study: Study, statement: Statement) -> Statement:
+    """The statement re-read inside the transaction; a clear message if it has gone."""
+    current = study.statements.filter(pk=statement.pk).first()
+    if current is None:
+        raise ValidationError(_("That statement is no longer in the study: it has been removed."))
+    return current
+
+
+def _question_of(study: Study, question: OpenQuestion) -> OpenQuestion:
+    current = study.open_questions.filter(pk=question.pk).first()
+    if current is None:
+        raise ValidationError(_("That question is no longer in the study: it has been removed."))
+    return current
+
+
+@transaction.atomic
+def statement_update(
+    *, actor: Any, study: Study, statement: Statement, text: str, topic: str = ""
+) -> Statement:
+    """Reword a statement or move it to another topic. Its code stays."""
+    study = _locked(study)
+    statement = _statement_of(study, statement)
+    _refuse_if(statements_fixed_reason(study))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the statement.")})
+    statement.text, statement.topic = text, topic.strip()
+    statement.save(update_fields=["text", "topic"])
+    _record(actor, AuditAction.UPDATE, "study_statement", statement.pk)
+    return statement
+
+
+@transaction.atomic
+def statement_remove(*, actor: Any, study: Study, statement: Statement) -> None:
+    """Remove a statement. Other codes stay as they are; this code is not given out again."""
+    study = _locked(study)
+    statement = _statement_of(study, statement)
+    _refuse_if(statements_fixed_reason(study))
+    if statement.code not in study.retired_statement_codes:
+        study.retired_statement_codes = [*study.retired_statement_codes, statement.code]
+        study.save(update_fields=["retired_statement_codes"])
+    statement_id = statement.pk
+    statement.delete()
+    _record(actor, AuditAction.DELETE, "study_statement", statement_id)
+
+
+@transaction.atomic
+def question_update(*, actor: Any, study: Study, question: OpenQuestion, text: str) -> OpenQuestion:
+    """Reword an open question before round 1 opens."""
+    study = _locked(study)
+    question = _question_of(study, question)
+    _refuse_if(questions_fixed_reason(study))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the question.")})
+    question.text = text.strip()
+    question.save(update_fields=["text"])
+    _record(actor, AuditAction.UPDATE, "study_question", question.pk)
+    return question
+
+
+@transaction.atomic
+def question_remove(*, actor: Any, study: Study, question: OpenQuestion) -> None:
+    """Remove an open question before round 1 opens."""
+    study = _locked(study)
+    question = _question_of(study, question)
+    _refuse_if(questions_fixed_reason(study))
+    question_id = question.pk
+    question.delete()
+    _record(actor, AuditAction.DELETE, "study_question", question_id)
 
 
 @transaction.atomic
@@ -713,10 +835,92 @@ def theme_add(*, actor: Any, study: Study, code: str, name: str, description: st
         code=code,
         name=name.strip(),
         description=description.strip(),
-        position=study.themes.count(),
+        position=_next_position(study.themes.all()),
     )
     _record(actor, AuditAction.CREATE, "study_theme", theme.pk)
     return theme
+
+
+def _theme_of(study: Study, theme: Theme) -> Theme:
+    current = study.themes.filter(pk=theme.pk).first()
+    if current is None:
+        raise ValidationError(_("That theme is no longer in the codebook: it has been removed."))
+    return current
+
+
+def theme_removal_refusal(theme: Theme) -> str:
+    """Why a theme cannot be removed (text has been coded or summarised with it), or ""."""
+    codings = theme.codings.count()
+    if codings:
+        return ngettext(
+            "%(n)d coding uses this theme, so it cannot be removed. Each coder who used it "
+            "must take it off that text on the coding page first.",
+            "%(n)d codings use this theme, so it cannot be removed. Each coder who used it "
+            "must take it off that text on the coding page first.",
+            codings,
+        ) % {"n": codings}
+    cells = theme.cells.count()
+    if cells:
+        return ngettext(
+            "%(n)d framework matrix summary uses this theme, so it cannot be removed. Clear "
+            "it on the framework matrix page first.",
+            "%(n)d framework matrix summaries use this theme, so it cannot be removed. Clear "
+            "them on the framework matrix page first.",
+            cells,
+        ) % {"n": cells}
+    return ""
+
+
+@transaction.atomic
+def theme_update(
+    *, actor: Any, study: Study, theme: Theme, code: str, name: str, description: str = ""
+) -> Theme:
+    """Rename or describe a theme at any time; its code changes only while no text uses it.
+
+    Codings follow the theme, not its code, but coders, agreement results and downloaded
+    codebooks know a theme by its code, so a theme in use keeps it.
+    """
+    study = _locked(study)
+    theme = _theme_of(study, theme)
+    code = code.strip()
+    if code != theme.code:
+        try:
+            STATEMENT_CODE(code)
+        except ValidationError as error:
+            raise ValidationError({"code": error.messages}) from error
+        used = theme.codings.count()
+        if used:
+            raise ValidationError(
+                {
+                    "code": ngettext(
+                        "%(n)d coding uses the code %(code)s, so the code stays. You can still "
+                        "change the name and description.",
+                        "%(n)d codings use the code %(code)s, so the code stays. You can still "
+                        "change the name and description.",
+                        used,
+                    )
+                    % {"n": used, "code": theme.code}
+                }
+            )
+        if study.themes.filter(code=code).exclude(pk=theme.pk).exists():
+            raise ValidationError({"code": _("Another theme already has the code %s.") % code})
+    if not name.strip():
+        raise ValidationError({"name": _("Name the theme.")})
+    theme.code, theme.name, theme.description = code, name.strip(), description.strip()
+    theme.save(update_fields=["code", "name", "description"])
+    _record(actor, AuditAction.UPDATE, "study_theme", theme.pk)
+    return theme
+
+
+@transaction.atomic
+def theme_remove(*, actor: Any, study: Study, theme: Theme) -> None:
+    """Remove a theme nobody has used; one in use stays, with a message saying how much."""
+    study = _locked(study)
+    theme = _theme_of(study, theme)
+    _refuse_if(theme_removal_refusal(theme))
+    theme_id = theme.pk
+    theme.delete()
+    _record(actor, AuditAction.DELETE, "study_theme", theme_id)
 
 
 @transaction.atomic
@@ -756,6 +960,7 @@ def codebook_import(*, actor: Any, study: Study, raw: bytes) -> int:
     if problems:
         raise ValidationError(problems[:8])
     existing = {t.code: t for t in study.themes.all()}
+    position = _next_position(study.themes.all())
     for code, name, description in clean:
         theme = existing.get(code)
         if theme is None:
@@ -764,8 +969,9 @@ def codebook_import(*, actor: Any, study: Study, raw: bytes) -> int:
                 code=code,
                 name=name,
                 description=description,
-                position=len(existing),
+                position=position,
             )
+            position += 1
         else:
             theme.name, theme.description = name, description
             theme.save(update_fields=["name", "description"])

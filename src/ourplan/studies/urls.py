@@ -11,6 +11,26 @@ urlpatterns = [
     path("<uuid:study_id>/", views.study_detail, name="detail"),
     path("<uuid:study_id>/edit/", views.study_edit, name="edit"),
     path("<uuid:study_id>/statements/", views.statements, name="statements"),
+    path(
+        "<uuid:study_id>/statements/<int:statement_id>/edit/",
+        views.statement_edit,
+        name="statement_edit",
+    ),
+    path(
+        "<uuid:study_id>/statements/<int:statement_id>/remove/",
+        views.statement_remove,
+        name="statement_remove",
+    ),
+    path(
+        "<uuid:study_id>/questions/<int:question_id>/edit/",
+        views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "<uuid:study_id>/questions/<int:question_id>/remove/",
+        views.question_remove,
+        name="question_remove",
+    ),
     path("<uuid:study_id>/participants/", views.participants, name="participants"),
     path("<uuid:study_id>/rounds/<int:round_number>/open/", views.round_open, name="round_open"),
     path(
@@ -31,6 +51,10 @@ urlpatterns = [
     path("<uuid:study_id>/export/study.xlsx", views.export_xlsx, name="export_xlsx"),
     path("<uuid:study_id>/export/responses.sav", views.export_sav, name="export_sav"),
     path("<uuid:study_id>/codebook/", views.codebook, name="codebook"),
+    path("<uuid:study_id>/codebook/<int:theme_id>/edit/", views.theme_edit, name="theme_edit"),
+    path(
+        "<uuid:study_id>/codebook/<int:theme_id>/remove/", views.theme_remove, name="theme_remove"
+    ),
     path("<uuid:study_id>/codebook.csv", views.codebook_csv, name="codebook_csv"),
     path("<uuid:study_id>/coding/", views.coding, name="coding"),
     path("<uuid:study_id>/framework/", views.framework, name="framework"),

@@ -32,15 +32,25 @@ from ourplan.studies.forms import (
     InviteAccountForm,
     InviteLinksForm,
     QuestionForm,
+    RemoveForm,
     ResponsesImportForm,
     ResultsForm,
+    StatementEditForm,
     StatementForm,
     StatementsImportForm,
     StudyForm,
     ThemeForm,
     WithdrawForm,
 )
-from ourplan.studies.models import Participant, Round, RoundStatus, Study
+from ourplan.studies.models import (
+    OpenQuestion,
+    Participant,
+    Round,
+    RoundStatus,
+    Statement,
+    Study,
+    Theme,
+)
 from ourplan.studies.results import StudyResults, describe_definition, shape
 from ourplan.studies.scale import scale_labels
 
@@ -155,7 +165,10 @@ def statements(request: HttpRequest, study_id: Any) -> HttpResponse:
         data=request.POST if action == "import" else None,
         files=request.FILES if action == "import" else None,
     )
-    question_form = QuestionForm(data=request.POST if action == "question" else None)
+    # Both forms have a "text" field: distinct ids keep each label tied to its own box.
+    question_form = QuestionForm(
+        data=request.POST if action == "question" else None, auto_id="question_%s"
+    )
     if action == "statement" and statement_form.is_valid():
         try:
             services.statement_add(actor=request.user, study=study, **statement_form.cleaned_data)
@@ -198,7 +211,197 @@ def statements(request: HttpRequest, study_id: Any) -> HttpResponse:
             "question_form": question_form,
             "open_answers": open_units,
             "round_open": study.rounds.filter(status=RoundStatus.OPEN).exists(),
+            "statements_fixed": services.statements_fixed_reason(study),
+            "questions_fixed": services.questions_fixed_reason(study),
         },
+    )
+
+
+# --- organisers: correcting statements, questions and themes ------------------------------
+
+
+def _back(request: HttpRequest, study: Study, page: str, error: ValidationError) -> HttpResponse:
+    """Go back to the list page with the service's reason for refusing (nothing changed)."""
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(page, study_id=study.pk)
+
+
+def _gone(request: HttpRequest, study: Study, kind: str) -> HttpResponse:
+    """An item that is not (or no longer) in this study: say so instead of failing."""
+    if kind == "theme":
+        messages.error(request, _("That theme is no longer in the codebook: it has been removed."))
+        return redirect("studies:codebook", study_id=study.pk)
+    if kind == "question":
+        messages.error(request, _("That question is no longer in the study: it has been removed."))
+    else:
+        messages.error(request, _("That statement is no longer in the study: it has been removed."))
+    return redirect("studies:statements", study_id=study.pk)
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The posted data, even when empty: an unticked confirmation box sends nothing."""
+    return request.POST if request.method == "POST" else None
+
+
+def _edit_page(
+    request: HttpRequest, study: Study, form: Any, title: str, fixed: str, back: str
+) -> HttpResponse:
+    return render(
+        request,
+        "studies/design_item_edit.html",
+        {
+            "study": study,
+            "form": form,
+            "title": title,
+            "fixed": fixed,
+            "back_url": reverse(back, kwargs={"study_id": study.pk}),
+        },
+    )
+
+
+def _remove_page(
+    request: HttpRequest,
+    study: Study,
+    form: RemoveForm,
+    *,
+    title: str,
+    item: str,
+    fixed: str,
+    back: str,
+) -> HttpResponse:
+    return render(
+        request,
+        "studies/design_item_remove.html",
+        {
+            "study": study,
+            "form": form,
+            "title": title,
+            "item": item,
+            "fixed": fixed,
+            "back_url": reverse(back, kwargs={"study_id": study.pk}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_edit(request: HttpRequest, study_id: Any, statement_id: int) -> HttpResponse:
+    study = _study(request, study_id)
+    statement: Statement | None = study.statements.filter(pk=statement_id).first()
+    if statement is None:
+        return _gone(request, study, "statement")
+    form = StatementEditForm(
+        data=_posted(request), initial={"topic": statement.topic, "text": statement.text}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.statement_update(
+                actor=request.user, study=study, statement=statement, **form.cleaned_data
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return _back(request, study, "studies:statements", error)
+            show_validation_error(form, error)
+        else:
+            messages.success(
+                request, _("Statement %(code)s has been changed.") % {"code": statement.code}
+            )
+            return redirect("studies:statements", study_id=study.pk)
+    return _edit_page(
+        request,
+        study,
+        form,
+        _("Change statement %(code)s") % {"code": statement.code},
+        services.statements_fixed_reason(study),
+        "studies:statements",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_remove(request: HttpRequest, study_id: Any, statement_id: int) -> HttpResponse:
+    study = _study(request, study_id)
+    statement: Statement | None = study.statements.filter(pk=statement_id).first()
+    if statement is None:
+        return _gone(request, study, "statement")
+    form = RemoveForm(
+        data=_posted(request),
+        label=_("Yes, remove statement %(code)s") % {"code": statement.code},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.statement_remove(actor=request.user, study=study, statement=statement)
+        except ValidationError as error:
+            return _back(request, study, "studies:statements", error)
+        messages.success(
+            request, _("Statement %(code)s has been removed.") % {"code": statement.code}
+        )
+        return redirect("studies:statements", study_id=study.pk)
+    return _remove_page(
+        request,
+        study,
+        form,
+        title=_("Remove statement %(code)s") % {"code": statement.code},
+        item=statement.text,
+        fixed=services.statements_fixed_reason(study),
+        back="studies:statements",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, study_id: Any, question_id: int) -> HttpResponse:
+    study = _study(request, study_id)
+    question: OpenQuestion | None = study.open_questions.filter(pk=question_id).first()
+    if question is None:
+        return _gone(request, study, "question")
+    form = QuestionForm(data=_posted(request), initial={"text": question.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(
+                actor=request.user, study=study, question=question, **form.cleaned_data
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return _back(request, study, "studies:statements", error)
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("The question has been changed."))
+            return redirect("studies:statements", study_id=study.pk)
+    return _edit_page(
+        request,
+        study,
+        form,
+        _("Change an open question"),
+        services.questions_fixed_reason(study),
+        "studies:statements",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_remove(request: HttpRequest, study_id: Any, question_id: int) -> HttpResponse:
+    study = _study(request, study_id)
+    question: OpenQuestion | None = study.open_questions.filter(pk=question_id).first()
+    if question is None:
+        return _gone(request, study, "question")
+    form = RemoveForm(data=_posted(request), label=_("Yes, remove this question"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_remove(actor=request.user, study=study, question=question)
+        except ValidationError as error:
+            return _back(request, study, "studies:statements", error)
+        messages.success(request, _("The question has been removed."))
+        return redirect("studies:statements", study_id=study.pk)
+    return _remove_page(
+        request,
+        study,
+        form,
+        title=_("Remove an open question"),
+        item=question.text,
+        fixed=services.questions_fixed_reason(study),
+        back="studies:statements",
     )
 
 
@@ -504,6 +707,66 @@ def codebook(request: HttpRequest, study_id: Any) -> HttpResponse:
             "theme_form": theme_form,
             "import_form": import_form,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request: HttpRequest, study_id: Any, theme_id: int) -> HttpResponse:
+    study = _study(request, study_id)
+    theme: Theme | None = study.themes.filter(pk=theme_id).first()
+    if theme is None:
+        return _gone(request, study, "theme")
+    form = ThemeForm(
+        data=_posted(request),
+        initial={"code": theme.code, "name": theme.name, "description": theme.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_update(actor=request.user, study=study, theme=theme, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return _back(request, study, "studies:codebook", error)
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("The theme has been changed."))
+            return redirect("studies:codebook", study_id=study.pk)
+    return _edit_page(
+        request,
+        study,
+        form,
+        _("Change theme %(code)s") % {"code": theme.code},
+        "",
+        "studies:codebook",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_remove(request: HttpRequest, study_id: Any, theme_id: int) -> HttpResponse:
+    study = _study(request, study_id)
+    theme: Theme | None = study.themes.filter(pk=theme_id).first()
+    if theme is None:
+        return _gone(request, study, "theme")
+    form = RemoveForm(
+        data=_posted(request),
+        label=_("Yes, remove theme %(code)s") % {"code": theme.code},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_remove(actor=request.user, study=study, theme=theme)
+        except ValidationError as error:
+            return _back(request, study, "studies:codebook", error)
+        messages.success(request, _("Theme %(code)s has been removed.") % {"code": theme.code})
+        return redirect("studies:codebook", study_id=study.pk)
+    return _remove_page(
+        request,
+        study,
+        form,
+        title=_("Remove theme %(code)s") % {"code": theme.code},
+        item=theme.name,
+        fixed=services.theme_removal_refusal(theme),
+        back="studies:codebook",
     )
 
 
