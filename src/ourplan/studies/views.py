@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -244,9 +245,28 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _edit_page(
-    request: HttpRequest, study: Study, form: Any, title: str, fixed: str, back: str
+def _edit_item(
+    request: HttpRequest,
+    study: Study,
+    form: Any,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    fixed: str,
+    back: str,
+    done: str,
 ) -> HttpResponse:
+    """Show or save the form that corrects one statement, question or theme."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # refused as a whole, not a field's fault
+                return _back(request, study, back, error)
+            show_validation_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(back, study_id=study.pk)
     return render(
         request,
         "studies/design_item_edit.html",
@@ -260,16 +280,27 @@ def _edit_page(
     )
 
 
-def _remove_page(
+def _remove_item(
     request: HttpRequest,
     study: Study,
-    form: RemoveForm,
+    remove: Callable[[], object],
     *,
+    confirm: str,
     title: str,
     item: str,
     fixed: str,
     back: str,
+    done: str,
 ) -> HttpResponse:
+    """Ask for confirmation, then remove one statement, question or theme."""
+    form = RemoveForm(data=_posted(request), label=confirm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            remove()
+        except ValidationError as error:
+            return _back(request, study, back, error)
+        messages.success(request, done)
+        return redirect(back, study_id=study.pk)
     return render(
         request,
         "studies/design_item_remove.html",
@@ -291,30 +322,20 @@ def statement_edit(request: HttpRequest, study_id: Any, statement_id: int) -> Ht
     statement: Statement | None = study.statements.filter(pk=statement_id).first()
     if statement is None:
         return _gone(request, study, "statement")
-    form = StatementEditForm(
-        data=_posted(request), initial={"topic": statement.topic, "text": statement.text}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.statement_update(
-                actor=request.user, study=study, statement=statement, **form.cleaned_data
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                return _back(request, study, "studies:statements", error)
-            show_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("Statement %(code)s has been changed.") % {"code": statement.code}
-            )
-            return redirect("studies:statements", study_id=study.pk)
-    return _edit_page(
+    code = {"code": statement.code}
+    return _edit_item(
         request,
         study,
-        form,
-        _("Change statement %(code)s") % {"code": statement.code},
-        services.statements_fixed_reason(study),
-        "studies:statements",
+        StatementEditForm(
+            data=_posted(request), initial={"topic": statement.topic, "text": statement.text}
+        ),
+        lambda data: services.statement_update(
+            actor=request.user, study=study, statement=statement, **data
+        ),
+        title=_("Change statement %(code)s") % code,
+        fixed=services.statements_fixed_reason(study),
+        back="studies:statements",
+        done=_("Statement %(code)s has been changed.") % code,
     )
 
 
@@ -325,27 +346,17 @@ def statement_remove(request: HttpRequest, study_id: Any, statement_id: int) -> 
     statement: Statement | None = study.statements.filter(pk=statement_id).first()
     if statement is None:
         return _gone(request, study, "statement")
-    form = RemoveForm(
-        data=_posted(request),
-        label=_("Yes, remove statement %(code)s") % {"code": statement.code},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.statement_remove(actor=request.user, study=study, statement=statement)
-        except ValidationError as error:
-            return _back(request, study, "studies:statements", error)
-        messages.success(
-            request, _("Statement %(code)s has been removed.") % {"code": statement.code}
-        )
-        return redirect("studies:statements", study_id=study.pk)
-    return _remove_page(
+    code = {"code": statement.code}
+    return _remove_item(
         request,
         study,
-        form,
-        title=_("Remove statement %(code)s") % {"code": statement.code},
+        lambda: services.statement_remove(actor=request.user, study=study, statement=statement),
+        confirm=_("Yes, remove statement %(code)s") % code,
+        title=_("Remove statement %(code)s") % code,
         item=statement.text,
         fixed=services.statements_fixed_reason(study),
         back="studies:statements",
+        done=_("Statement %(code)s has been removed.") % code,
     )
 
 
@@ -356,26 +367,17 @@ def question_edit(request: HttpRequest, study_id: Any, question_id: int) -> Http
     question: OpenQuestion | None = study.open_questions.filter(pk=question_id).first()
     if question is None:
         return _gone(request, study, "question")
-    form = QuestionForm(data=_posted(request), initial={"text": question.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_update(
-                actor=request.user, study=study, question=question, **form.cleaned_data
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                return _back(request, study, "studies:statements", error)
-            show_validation_error(form, error)
-        else:
-            messages.success(request, _("The question has been changed."))
-            return redirect("studies:statements", study_id=study.pk)
-    return _edit_page(
+    return _edit_item(
         request,
         study,
-        form,
-        _("Change an open question"),
-        services.questions_fixed_reason(study),
-        "studies:statements",
+        QuestionForm(data=_posted(request), initial={"text": question.text}),
+        lambda data: services.question_update(
+            actor=request.user, study=study, question=question, **data
+        ),
+        title=_("Change an open question"),
+        fixed=services.questions_fixed_reason(study),
+        back="studies:statements",
+        done=_("The question has been changed."),
     )
 
 
@@ -386,22 +388,16 @@ def question_remove(request: HttpRequest, study_id: Any, question_id: int) -> Ht
     question: OpenQuestion | None = study.open_questions.filter(pk=question_id).first()
     if question is None:
         return _gone(request, study, "question")
-    form = RemoveForm(data=_posted(request), label=_("Yes, remove this question"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_remove(actor=request.user, study=study, question=question)
-        except ValidationError as error:
-            return _back(request, study, "studies:statements", error)
-        messages.success(request, _("The question has been removed."))
-        return redirect("studies:statements", study_id=study.pk)
-    return _remove_page(
+    return _remove_item(
         request,
         study,
-        form,
+        lambda: services.question_remove(actor=request.user, study=study, question=question),
+        confirm=_("Yes, remove this question"),
         title=_("Remove an open question"),
         item=question.text,
         fixed=services.questions_fixed_reason(study),
         back="studies:statements",
+        done=_("The question has been removed."),
     )
 
 
@@ -717,27 +713,18 @@ def theme_edit(request: HttpRequest, study_id: Any, theme_id: int) -> HttpRespon
     theme: Theme | None = study.themes.filter(pk=theme_id).first()
     if theme is None:
         return _gone(request, study, "theme")
-    form = ThemeForm(
-        data=_posted(request),
-        initial={"code": theme.code, "name": theme.name, "description": theme.description},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.theme_update(actor=request.user, study=study, theme=theme, **form.cleaned_data)
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                return _back(request, study, "studies:codebook", error)
-            show_validation_error(form, error)
-        else:
-            messages.success(request, _("The theme has been changed."))
-            return redirect("studies:codebook", study_id=study.pk)
-    return _edit_page(
+    return _edit_item(
         request,
         study,
-        form,
-        _("Change theme %(code)s") % {"code": theme.code},
-        "",
-        "studies:codebook",
+        ThemeForm(
+            data=_posted(request),
+            initial={"code": theme.code, "name": theme.name, "description": theme.description},
+        ),
+        lambda data: services.theme_update(actor=request.user, study=study, theme=theme, **data),
+        title=_("Change theme %(code)s") % {"code": theme.code},
+        fixed="",
+        back="studies:codebook",
+        done=_("The theme has been changed."),
     )
 
 
@@ -748,25 +735,17 @@ def theme_remove(request: HttpRequest, study_id: Any, theme_id: int) -> HttpResp
     theme: Theme | None = study.themes.filter(pk=theme_id).first()
     if theme is None:
         return _gone(request, study, "theme")
-    form = RemoveForm(
-        data=_posted(request),
-        label=_("Yes, remove theme %(code)s") % {"code": theme.code},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.theme_remove(actor=request.user, study=study, theme=theme)
-        except ValidationError as error:
-            return _back(request, study, "studies:codebook", error)
-        messages.success(request, _("Theme %(code)s has been removed.") % {"code": theme.code})
-        return redirect("studies:codebook", study_id=study.pk)
-    return _remove_page(
+    code = {"code": theme.code}
+    return _remove_item(
         request,
         study,
-        form,
-        title=_("Remove theme %(code)s") % {"code": theme.code},
+        lambda: services.theme_remove(actor=request.user, study=study, theme=theme),
+        confirm=_("Yes, remove theme %(code)s") % code,
+        title=_("Remove theme %(code)s") % code,
         item=theme.name,
         fixed=services.theme_removal_refusal(theme),
         back="studies:codebook",
+        done=_("Theme %(code)s has been removed.") % code,
     )
 
 
