@@ -186,3 +186,17 @@ def test_stricter_picks_the_policy_that_shows_less() -> None:
     assert ContributionVisibility.stricter(always, never) == never
     assert ContributionVisibility.stricter(unless, always) == unless
     assert ContributionVisibility.stricter(always, always) == always
+
+
+def test_each_demo_organisation_has_a_documented_policy_once() -> None:
+    from ourplan.consent.demo import load_demo_consent
+    from ourplan.people.demo import load_demo
+    from ourplan.people.models import Organisation
+
+    load_demo()
+    load_demo_consent()
+    load_demo_consent()
+    for organisation in Organisation.objects.all():
+        policy = OrganisationConsentPolicy.objects.get(organisation=organisation)
+        assert policy.reason and policy.changed_by is not None
+        assert policy.history.count() == 1

@@ -8,16 +8,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ourplan.accounts.models import User
+from ourplan.accounts.models import Role, User
 from ourplan.consent import services
 from ourplan.consent.models import (
     CarerProfile,
     Contribution,
     ContributionKind,
+    ContributionVisibility,
+    OrganisationConsentPolicy,
     RecordedHow,
     SharingAgreement,
 )
-from ourplan.people.models import ContactMethod, Person, Supporter, SupporterKind
+from ourplan.people.models import ContactMethod, Person, StaffMember, Supporter, SupporterKind
 
 # given name, kind, relationship, identified carer, nearest relative, contact
 _NETWORK = (
@@ -54,9 +56,28 @@ def _network(person: Person) -> dict[str, Supporter]:
     return found
 
 
+def _documented_policies() -> None:
+    """Each demo organisation has documented what people see of their supporters' messages."""
+    for admin in StaffMember.objects.filter(user__role=Role.ADMINISTRATOR).select_related(
+        "user", "organisation"
+    ):
+        if OrganisationConsentPolicy.objects.filter(organisation=admin.organisation).exists():
+            continue
+        services.contribution_policy_set(
+            actor=admin.user,
+            organisation=admin.organisation,
+            person_sees_contributions=ContributionVisibility.UNLESS_ASKED,
+            reason=(
+                "Agreed with the carers' reference group: people are shown what supporters "
+                "send, unless a supporter asks us not to, for example because of a risk."
+            ),
+        )
+
+
 @transaction.atomic
 def load_demo_consent() -> list[Any]:
     """Sharing for the demo people who have logins. Idempotent."""
+    _documented_policies()
     for username in ("supporter", "supporter.cy"):
         login = User.objects.filter(username=username).first()
         supporter = Supporter.objects.filter(user=login).select_related("person").first()
