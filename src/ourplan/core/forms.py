@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -62,7 +63,8 @@ class NhsFormMixin:
                 widget.attrs.setdefault("rows", 5)
             if _is_radio_list(widget) and field.required and isinstance(field, forms.ChoiceField):
                 # A model field's blank "---------" choice makes no sense as a required radio.
-                field.choices = [(value, label) for value, label in field.choices if value != ""]
+                choices = cast(Iterable[tuple[Any, Any]], field.choices)  # a ChoiceField's are
+                field.choices = [(value, label) for value, label in choices if value != ""]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
