@@ -6,9 +6,9 @@ PIP := $(VENV)/bin/pip
 DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils
 export OURPLAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test lint bench e2e messages clean system-packages python-packages node-packages
+.PHONY: install run test lint bench e2e messages css clean system-packages python-packages node-packages
 
-install: system-packages python-packages node-packages messages
+install: system-packages python-packages node-packages css messages
 
 # Debian packages: Chromium for browser tests, fonts and pango for PDFs, gettext for the Welsh catalogue.
 system-packages:
@@ -31,6 +31,16 @@ node-packages:
 	@if [ ! -f node_modules/.installed ] || [ package.json -nt node_modules/.installed ]; then \
 	  npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	fi
+
+# NHS.UK frontend without the web-font rules the CSP would block (see assets/nhsuk-ourplan.scss).
+css: build/nhsuk/nhsuk.css
+
+build/nhsuk/nhsuk.css: assets/nhsuk-ourplan.scss node_modules/.installed
+	@mkdir -p build/nhsuk
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps assets/nhsuk-ourplan.scss $@
+
+node_modules/.installed: package.json
+	@$(MAKE) --no-print-directory node-packages
 
 messages: python-packages
 	@cd src/ourplan && ../../$(PY) -m django compilemessages --settings=ourplan.config.settings -v 0

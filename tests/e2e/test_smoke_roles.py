@@ -152,7 +152,7 @@ def test_every_stylesheet_and_script_loads_and_runs(demo, page, login):
     assert not failed, "static files did not load:\n" + "\n".join(failed)
     loaded = {response.url.split("/static/", 1)[1] for response in static_responses}
     for wanted in (
-        "nhsuk/nhsuk-frontend.min.css",
+        "nhsuk-compiled/nhsuk.css",
         "ourplan/ourplan.css",
         "ourplan/app.mjs",
         "nhsuk/nhsuk-frontend.min.js",

@@ -124,3 +124,23 @@ def test_error_pages_use_the_service_layout(standing: Any, client_for: Any) -> N
     assert "Page not found" in page and "nhsuk-header" in page
     denied = client_for(standing.researcher).get(reverse("people:caseload"))
     assert denied.status_code == 403 and "You cannot see this page" in denied.content.decode()
+
+
+def test_the_stylesheet_asks_for_nothing_the_csp_refuses_and_its_icons_exist() -> None:
+    """NHS.UK frontend is compiled without web fonts from assets.nhs.uk, with our icon path."""
+    import posixpath
+    import re as regex
+
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("nhsuk-compiled/nhsuk.css")
+    assert found, "make install compiles build/nhsuk/nhsuk.css"
+    css = Path(str(found)).read_text(encoding="utf-8")
+    assert "@font-face" not in css
+    assert "assets.nhs.uk" not in css
+    urls = set(regex.findall(r"url\(\"?([^\")]+)\"?\)", css))
+    icons = [url for url in urls if not url.startswith("data:")]
+    assert icons, "the stylesheet has icon URLs to check"
+    for url in icons:
+        target = posixpath.normpath(posixpath.join("nhsuk-compiled", url))
+        assert finders.find(target), f"{url} does not resolve to a static file"

@@ -191,8 +191,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 NODE_MODULES = Path(os.environ.get("OURPLAN_NODE_MODULES", CHECKOUT_DIR / "node_modules"))
+# NHS.UK frontend's stylesheet as compiled by `make install` (assets/nhsuk-ourplan.scss).
+BUILD_DIR = Path(os.environ.get("OURPLAN_BUILD_DIR", CHECKOUT_DIR / "build"))
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
+    ("nhsuk-compiled", BUILD_DIR / "nhsuk"),
     ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
