@@ -72,3 +72,12 @@ def test_a_required_radio_list_from_a_model_field_has_no_blank_choice() -> None:
     html = str(StrengthForm()["kind"])
     assert "---------" not in html and 'value=""' not in html
     assert html.count('type="radio"') == len(StrengthKind.choices)
+
+
+def test_a_file_field_uses_nhsuk_frontend_10_file_upload_markup() -> None:
+    class Upload(NhsForm):
+        file = forms.FileField(label="CSV file")
+
+    html = str(Upload())
+    assert 'class="nhsuk-file-upload__input"' in html
+    assert "nhsuk-form-group nhsuk-file-upload" in html

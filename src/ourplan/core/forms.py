@@ -24,7 +24,7 @@ _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "nhsuk-checkboxes__input"),
     (forms.Textarea, "nhsuk-textarea"),
     (forms.Select, "nhsuk-select"),
-    (forms.ClearableFileInput, "nhsuk-file-upload"),
+    (forms.FileInput, "nhsuk-file-upload__input"),
     (forms.widgets.Input, "nhsuk-input"),
 ]
 
