@@ -162,6 +162,8 @@ def test_every_stylesheet_and_script_loads_and_runs(demo, page, login):
     # app.mjs starts NHS.UK frontend and marks the body; ourplan.css colours the crisis bar.
     expect(page.locator("body")).to_have_class(re.compile(r"\bnhsuk-frontend-supported\b"))
     expect(page.get_by_test_id("crisis-bar")).to_have_css("background-color", "rgb(255, 235, 59)")
+    # Without the Frutiger web font, text uses NHS.UK frontend's fallback, not the browser's serif.
+    expect(page.locator("body")).to_have_css("font-family", re.compile(r"^arial, sans-serif$"))
 
 
 def test_the_axe_check_catches_a_real_violation(demo, page, assert_accessible):
