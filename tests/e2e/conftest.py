@@ -185,6 +185,10 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     # A click that follows a link returns before the next page has loaded, and axe
     # run in the gap meets a document that is being torn down. Wait for the page to
     # settle, and if a navigation still lands mid-run, check the new page once it loads.
+    # "networkidle" (no requests for 0.5 s) also covers a navigation a click has started but
+    # whose response has not arrived, when "load" still describes the old page.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     for attempt in range(3):
         page.wait_for_load_state("load")
         try:
