@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -264,11 +265,16 @@ def strength_new(request: HttpRequest, person_id: Any) -> HttpResponse:
     )
 
 
-def _strength(plan: Plan, strength_id: Any) -> Strength:
-    strength = plan.strengths.select_related("plan__person").filter(pk=strength_id).first()
-    if strength is None:
+def _in_plan(items: QuerySet[Any], item_id: Any) -> Any:
+    """One strength, goal or step of this plan; anything else is refused, not looked up."""
+    item = items.filter(pk=item_id).first()
+    if item is None:
         raise PermissionDenied
-    return strength
+    return item
+
+
+def _strength(plan: Plan, strength_id: Any) -> Strength:
+    return _in_plan(plan.strengths.select_related("plan__person"), strength_id)
 
 
 @login_required
@@ -279,6 +285,8 @@ def strength_edit(request: HttpRequest, person_id: Any, strength_id: int) -> Htt
     strength = _strength(plan, strength_id)
     conflict = None
     if request.method == "POST":
+        # The form gets its own copy: validating a model form writes the submitted values
+        # onto its instance, and the service must see the strength as it was loaded.
         form = forms.StrengthEditForm(
             data=request.POST, instance=_strength(plan, strength_id), plan=plan
         )
@@ -386,10 +394,7 @@ def goal_new(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _goal(plan: Plan, goal_id: Any) -> Goal:
-    goal = plan.goals.select_related("life_area").filter(pk=goal_id).first()
-    if goal is None:
-        raise PermissionDenied
-    return goal
+    return _in_plan(plan.goals.select_related("life_area"), goal_id)
 
 
 @login_required
@@ -449,14 +454,8 @@ def step_new(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse
 
 
 def _step(plan: Plan, step_id: Any) -> GoalStep:
-    step = (
-        GoalStep.objects.select_related("goal__plan__person", "supporter")
-        .filter(pk=step_id, goal__plan=plan)
-        .first()
-    )
-    if step is None:
-        raise PermissionDenied
-    return step
+    steps = GoalStep.objects.select_related("goal__plan__person", "supporter")
+    return _in_plan(steps.filter(goal__plan=plan), step_id)
 
 
 STEP_FIELDS = ("text", "owner", "supporter", "service", "due_on")
