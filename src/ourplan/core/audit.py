@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ourplan.core.models import AuditAction, AuditEntry
+from ourplan.core.refusal import Refused
 from ourplan.core.request_context import current_request_id
-
-if TYPE_CHECKING:
-    from ourplan.accounts.models import User
 
 
 def record(
     *,
-    actor: User | Any | None,
+    actor: Any | None,
     action: str,
     object_type: str,
     object_id: object = "",
@@ -29,6 +27,26 @@ def record(
         object_id=str(object_id) if object_id is not None else "",
         person=person,
         request_id=current_request_id(),
+    )
+
+
+def record_refusal(request: Any, exception: BaseException | None) -> AuditEntry:
+    """Append the ``denied`` entry for a refused request.
+
+    A ``Refused`` names the object asked for; any other refusal (a role check before any
+    record is fetched) is named by the page, so every refusal is logged once.
+    """
+    if isinstance(exception, Refused):
+        object_type, object_id = exception.object_type, exception.object_id
+    else:
+        match = getattr(request, "resolver_match", None)
+        object_type = "page"
+        object_id = (match.view_name if match is not None else "") or request.path[:64]
+    return record(
+        actor=getattr(request, "user", None),
+        action=AuditAction.DENIED,
+        object_type=object_type,
+        object_id=object_id,
     )
 
 

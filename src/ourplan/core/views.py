@@ -42,6 +42,8 @@ def my_record_access(request: HttpRequest) -> HttpResponse:
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every refusal in the project arrives here, and here alone writes its ``denied`` entry."""
+    audit.record_refusal(request, exception)
     return render(request, "403.html", status=403)
 
 

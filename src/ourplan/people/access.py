@@ -6,11 +6,14 @@ line says so; anything not listed is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 
 from ourplan.accounts.models import CLINICAL_ROLES, Role
+from ourplan.core import audit
+from ourplan.core.refusal import fetch_or_refuse
 from ourplan.people.models import Person, StaffMember, Supporter
 
 
@@ -110,3 +113,26 @@ def can_view_team_overview(user: Any) -> bool:
     if getattr(user, "role", None) != Role.TEAM_MANAGER:
         return False
     return _clinical_staff_team_id(user) is not None
+
+
+PersonRule = Callable[[Any, Person], bool]
+
+
+def access_person(
+    user: Any, person_id: object, *, rule: PersonRule = can_view_person, audit_read: bool = True
+) -> Person:
+    """The person, if ``rule`` lets this user at them; otherwise ``Refused``.
+
+    Writes the ``read`` entry for the person page itself. Access functions for records
+    that belong to a person (a plan, a goal) pass ``audit_read=False`` and write the
+    entry under their own object instead, so each page leaves exactly one.
+    """
+    person = fetch_or_refuse(
+        Person.objects.select_related("organisation", "team"),
+        "person",
+        person_id,
+        lambda found: rule(user, found),
+    )
+    if audit_read:
+        audit.record_read(user, object_type="person", object_id=person.pk, person=person)
+    return person
