@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from consent_network import KINDS, MARKERS
+from consent_permissions import consent_url_kwargs
 from django.urls import reverse
 from plans_permissions import plans_url_kwargs
 from pypdf import PdfReader
@@ -50,7 +51,7 @@ def _expected(kind: str, name: str, method: str) -> str:
 def test_six_kinds_of_supporter_across_every_plan_and_consent_url(
     standing: Any, network: Any, client_for: Any
 ) -> None:
-    extras = plans_url_kwargs(standing)
+    extras = {**plans_url_kwargs(standing), **consent_url_kwargs(standing)}
     unexpected = []
     checked = 0
     for name in _urls():

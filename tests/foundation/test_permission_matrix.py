@@ -62,11 +62,13 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "research:dataset": {"GET": {"researcher", "manager"}},
 }
 # Apps with many URLs keep their rows beside their own tests; they are merged here.
+from consent_permissions import CONSENT_MATRIX, consent_url_kwargs  # noqa: E402
 from plans_permissions import PLANS_MATRIX, plans_url_kwargs  # noqa: E402
 from studies_permissions import STUDIES_MATRIX, studies_url_kwargs  # noqa: E402
 
 MATRIX.update(PLANS_MATRIX)
 MATRIX.update(STUDIES_MATRIX)
+MATRIX.update(CONSENT_MATRIX)
 METHODS = ("GET", "POST")
 
 
@@ -150,6 +152,7 @@ def extras(standing: Any) -> dict[str, Any]:
         "token": issued.token,
         "dataset": dataset,
         **plans_url_kwargs(standing),
+        **consent_url_kwargs(standing),
         **studies_url_kwargs(standing),
     }
 
