@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ourplan.accounts.models import User
-from ourplan.core.navigation import navigation_for
+from ourplan.site.navigation import navigation_for
 from ourplan.people.models import Person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]

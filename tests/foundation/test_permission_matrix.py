@@ -34,8 +34,8 @@ PEOPLE = {"person", "other_person"}
 
 # url name -> {method: roles allowed}. Methods not listed must be refused for everyone.
 MATRIX: dict[str, dict[str, set[str]]] = {
-    "core:home": {"GET": LOGGED_IN},
-    "core:help_now": {"GET": EVERYONE},
+    "site:home": {"GET": LOGGED_IN},
+    "site:help_now": {"GET": EVERYONE},
     "core:my_record_access": {"GET": PEOPLE},
     "accounts:login": {"GET": EVERYONE, "POST": EVERYONE},
     "accounts:logout": {"POST": EVERYONE},

@@ -96,7 +96,7 @@ def test_the_crisis_link_is_on_every_service_user_and_supporter_page(
 
 
 def test_the_help_now_page_works_without_logging_in(db: Any, client: Any) -> None:
-    page = client.get(reverse("core:help_now"))
+    page = client.get(reverse("site:help_now"))
     assert page.status_code == 200
     assert "999" in page.content.decode() and "116 123" in page.content.decode()
 

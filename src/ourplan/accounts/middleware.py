@@ -52,7 +52,7 @@ class SessionLifetimeMiddleware:
 SECOND_FACTOR_EXEMPT_URL_NAMES = {
     "accounts:two_factor",
     "accounts:logout",
-    "core:help_now",
+    "site:help_now",
     "set_language",
 }
 

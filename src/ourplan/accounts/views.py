@@ -147,7 +147,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready. Welcome to ourplan."))
-            return redirect("core:home")
+            return redirect("site:home")
     target = invitation.person or invitation.supporter
     assert target is not None
     return render(

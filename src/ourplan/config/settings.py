@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "ourplan.core",
+    "ourplan.site",
     "ourplan.accounts",
     "ourplan.people",
     "ourplan.research",
@@ -107,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ourplan.core.context_processors.shell",
+                "ourplan.site.context_processors.shell",
             ],
         },
     }
@@ -150,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions (ASVS V7): idle timeout of 30 minutes, absolute lifetime of 12 hours.

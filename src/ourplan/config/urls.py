@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
+    path("", include("ourplan.site.urls")),
     path("", include("ourplan.core.urls")),
     path("accounts/", include("ourplan.accounts.urls")),
     path("", include("ourplan.people.urls")),

@@ -5,7 +5,5 @@ from ourplan.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("help-now/", views.help_now, name="help_now"),
     path("me/record-access/", views.my_record_access, name="my_record_access"),
 ]

@@ -1,30 +1,16 @@
-"""Home routing, crisis help, the person's view of who has seen their record, and error pages."""
+"""The person's view of who has seen their record, and the error pages (which log refusals)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ourplan.core import audit, queries
-from ourplan.core.navigation import home_url_for
 from ourplan.people.access import can_view_person
-from ourplan.people.queries import crisis_lines_for, person_for_user
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    return redirect(home_url_for(request.user))
-
-
-@require_GET
-def help_now(request: HttpRequest) -> HttpResponse:
-    """Crisis numbers. Public, so it works even for someone who cannot log in."""
-    return render(request, "core/help_now.html", {"lines": crisis_lines_for(request.user)})
+from ourplan.people.queries import person_for_user
 
 
 @login_required

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ourplan.accounts.models import Role
-from ourplan.core.navigation import navigation_for
 from ourplan.people.queries import crisis_lines_for
 from ourplan.plans.models import Plan
+from ourplan.site.navigation import navigation_for
 
 
 def _crisis_url(user: Any) -> str:
@@ -22,7 +22,7 @@ def _crisis_url(user: Any) -> str:
         )
         if person_id is not None:
             return reverse("plans:crisis", args=[person_id])
-    return reverse("core:help_now")
+    return reverse("site:help_now")
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
