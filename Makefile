@@ -56,6 +56,7 @@ lint: install
 	$(VENV)/bin/mypy src
 	$(VENV)/bin/djhtml --check $$(find src -name '*.html')
 	$(VENV)/bin/lint-imports
+	$(PY) tools/check_views.py src/ourplan
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite: quality gates, unit and integration tests, and the browser journeys.

@@ -13,7 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
-handler400 = "ourplan.core.views.error_400"
-handler403 = "ourplan.core.views.error_403"
-handler404 = "ourplan.core.views.error_404"
-handler500 = "ourplan.core.views.error_500"
+handler400 = "ourplan.core.error_pages.error_400"
+handler403 = "ourplan.core.error_pages.error_403"
+handler404 = "ourplan.core.error_pages.error_404"
+handler500 = "ourplan.core.error_pages.error_500"

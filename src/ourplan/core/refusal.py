@@ -1,7 +1,7 @@
 """Refusing access: one exception that every access function raises, logged in one place.
 
 Views never log refusals themselves. An access function raises ``Refused`` naming the
-object it was asked for; the 403 handler (``core.views.error_403``) writes the single
+object it was asked for; the 403 handler (``core.error_pages.error_403``) writes the single
 ``denied`` audit entry for it, and for any other ``PermissionDenied`` that reaches it,
 so no view can forget. Missing and forbidden objects are refused the same way, so a
 refusal never says whether a record exists.

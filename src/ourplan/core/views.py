@@ -25,21 +25,3 @@ def my_record_access(request: HttpRequest) -> HttpResponse:
         request.user, object_type="record_access_log", object_id=person.pk, person=person
     )
     return render(request, "core/my_record_access.html", {"person": person, "entries": entries})
-
-
-def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Every refusal in the project arrives here, and here alone writes its ``denied`` entry."""
-    audit.record_refusal(request, exception)
-    return render(request, "403.html", status=403)
-
-
-def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
-
-def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
-
-
-def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
