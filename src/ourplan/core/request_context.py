@@ -19,7 +19,3 @@ def current_request_id() -> str:
     """Return the request id of the request being served, or '' outside a request."""
     return _request_id.get()
 
-
-def set_request_id(value: str) -> None:
-    """Bind an existing request id, e.g. for a management command."""
-    _request_id.set(value)
