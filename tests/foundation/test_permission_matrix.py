@@ -5,12 +5,14 @@ A URL that is not in the matrix fails the suite, so new pages cannot skip access
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ourplan.accounts.services import invitation_create
+from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.people.models import Supporter, SupporterKind
 from ourplan.research.models import Dataset
 
@@ -66,6 +68,30 @@ from consent_permissions import CONSENT_MATRIX, consent_url_kwargs  # noqa: E402
 from plans_permissions import PLANS_MATRIX, plans_url_kwargs  # noqa: E402
 from studies_permissions import STUDIES_MATRIX, studies_url_kwargs  # noqa: E402
 
+# What an allowed GET leaves in the audit log, per URL (see _spec_for).
+NO_PERSON_RECORD = "no person record"
+READS: dict[str, Any] = {
+    "site:home": NO_PERSON_RECORD,  # a redirect to the role's home
+    "site:help_now": NO_PERSON_RECORD,
+    "accounts:login": NO_PERSON_RECORD,
+    "accounts:logout": NO_PERSON_RECORD,
+    "accounts:two_factor": NO_PERSON_RECORD,
+    "accounts:accept_invitation": NO_PERSON_RECORD,
+    "set_language": NO_PERSON_RECORD,
+    "consent:contribution_policy": NO_PERSON_RECORD,
+    "research:home": NO_PERSON_RECORD,  # de-identified data sets only
+    "research:dataset": NO_PERSON_RECORD,
+}
+for app_module in (
+    "plans_permissions",
+    "studies_permissions",
+    "consent_permissions",
+    "people_permissions",
+):
+    with contextlib.suppress(ImportError):  # until every app's rows declare their reads
+        READS.update(
+            getattr(__import__(app_module), app_module.split("_")[0].upper() + "_READS", {})
+        )
 MATRIX.update(PLANS_MATRIX)
 MATRIX.update(STUDIES_MATRIX)
 MATRIX.update(CONSENT_MATRIX)
@@ -157,25 +183,76 @@ def extras(standing: Any) -> dict[str, Any]:
     }
 
 
+def _spec_for(name: str) -> Any:
+    return READS.get(name)
+
+
+def test_every_url_says_what_its_page_leaves_in_the_audit_log() -> None:
+    """Each URL declares the read entries an allowed GET writes, or that it shows no person record."""
+    missing = sorted(name for name in MATRIX if name not in READS)
+    assert missing == [], f"URLs without an audit-matrix entry (a ReadSpec): {missing}"
+
+
+def _reads_written(after_id: int) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(pk__gt=after_id, action=AuditAction.READ))
+
+
+def _last_audit_id() -> int:
+    return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 @pytest.mark.django_db
-def test_permission_matrix_has_no_unexpected_allows_or_denies(
-    standing: Any, extras: dict[str, Any], client_for: Any
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_allows_refuses_and_audits_as_the_matrix_says(
+    name: str, standing: Any, extras: dict[str, Any], client_for: Any
 ) -> None:
+    """One sweep of every method and standing user over one URL, checked three ways.
+
+    - permissions: each request is allowed or refused exactly as MATRIX says;
+    - audit matrix: each allowed GET leaves exactly the read entries READS names;
+    - denial matrix: each refusal (403) leaves exactly one ``denied`` entry.
+    """
+    rules = MATRIX[name]
+    spec = _spec_for(name)
+    url = reverse(name, kwargs=_kwargs_for(name, standing, extras))
     unexpected: list[str] = []
-    checked = 0
-    for name, rules in MATRIX.items():
-        url = reverse(name, kwargs=_kwargs_for(name, standing, extras))
-        for method in METHODS:
-            allowed_roles = rules.get(method, set())
-            for role, user in standing.users().items():
-                client = client_for(user)
-                response = client.get(url) if method == "GET" else client.post(url, {})
-                outcome = _outcome(response)
-                expected = "allowed" if role in allowed_roles else "denied"
-                checked += 1
-                if outcome != expected:
-                    unexpected.append(
-                        f"{method} {name} as {role}: expected {expected}, got {outcome} ({response.status_code})"
+    unaudited_reads: list[str] = []
+    unlogged_refusals: list[str] = []
+    for method in METHODS:
+        allowed_roles = rules.get(method, set())
+        for role, user in standing.users().items():
+            before = _last_audit_id()
+            client = client_for(user)
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            outcome = _outcome(response)
+            expected = "allowed" if role in allowed_roles else "denied"
+            if outcome != expected:
+                unexpected.append(
+                    f"{method} {name} as {role}: expected {expected}, got {outcome} ({response.status_code})"
+                )
+            if response.status_code == 403:
+                denied = AuditEntry.objects.filter(pk__gt=before, action=AuditAction.DENIED)
+                if denied.count() != 1:
+                    unlogged_refusals.append(
+                        f"{method} {name} as {role}: {denied.count()} denied entries, expected 1"
+                    )
+            if method == "GET" and outcome == "allowed" and expected == "allowed" and spec:
+                written = sorted(
+                    (entry.object_type, entry.object_id, entry.person_id)
+                    for entry in _reads_written(before)
+                )
+                wanted = (
+                    []
+                    if spec == NO_PERSON_RECORD
+                    else sorted(
+                        (object_type, str(object_id), standing.person.pk)
+                        for object_type, object_id in spec(standing, extras, role)
+                    )
+                )
+                if written != wanted:
+                    unaudited_reads.append(
+                        f"GET {name} as {role}: read entries {written}, expected {wanted}"
                     )
     assert unexpected == [], "\n".join(unexpected)
-    assert checked == len(MATRIX) * len(METHODS) * len(standing.users())
+    assert unlogged_refusals == [], "\n".join(unlogged_refusals)
+    assert unaudited_reads == [], "\n".join(unaudited_reads)
