@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ourplan.analysis.ancova import ancova_report
-from ourplan.analysis.anova import anova_report
+from ourplan.analysis.ancova import ancova, ancova_report
+from ourplan.analysis.anova import anova_report, one_way_anova, tukey_hsd, welch_anova
 from ourplan.analysis.correlation import correlate
 from ourplan.analysis.errors import AnalysisError
 from ourplan.analysis.ranking import top_items
@@ -127,11 +127,11 @@ def test_write_demo_puts_a_working_config_next_to_the_data(tmp_path):
 
 def test_planted_effects_show_in_the_demo_report(demo_report):
     relationship = demo_report.score("relationship")
-    assert relationship.anova["anova"]["p"] < 0.001
-    means = {g["group"]: g["mean"] for g in relationship.anova["groups"]}
+    assert relationship.anova.table.p < 0.001
+    means = {g.group: g.mean for g in relationship.anova.table.groups}
     assert max(means, key=means.get) == "Site B (Wales)"
     assert min(means, key=means.get) == "Site F (England)"
-    assert demo_report.score("empowerment").anova["anova"]["p"] > 0.05
+    assert demo_report.score("empowerment").anova.table.p > 0.05
     assert demo_report.score("rsa/Choice").significant
     first = demo_report.correlations[0]
     assert first.x_label.startswith("Recovery-oriented practice")
@@ -140,8 +140,8 @@ def test_planted_effects_show_in_the_demo_report(demo_report):
 
 def test_age_adjustment_shrinks_the_oldest_sites_lead(demo_report):
     relationship = demo_report.score("relationship")
-    raw = {g["group"]: g["mean"] for g in relationship.anova["groups"]}
-    adjusted = {g["group"]: g["mean"] for g in relationship.ancova["adjusted_means"]}
+    raw = {g.group: g.mean for g in relationship.anova.table.groups}
+    adjusted = {m.group: m.mean for m in relationship.ancova.adjusted_means}
     lead_raw = raw["Site E (England)"] - np.mean(list(raw.values()))
     lead_adjusted = adjusted["Site E (England)"] - np.mean(list(adjusted.values()))
     assert lead_adjusted < lead_raw
@@ -150,40 +150,85 @@ def test_age_adjustment_shrinks_the_oldest_sites_lead(demo_report):
 # ----------------------------------------------------------------------------- wiring
 
 
-def test_anova_values_in_the_table_are_what_anova_report_returns(demo_report):
+def test_anova_values_in_the_table_are_what_the_anova_functions_return(demo_report):
     scores = demo_report.scores
-    expected = anova_report(scores["relationship"], scores["site"])
+    values, sites = scores["relationship"], scores["site"]
     row = demo_report.score("relationship")
-    assert row.anova == expected
-    a = expected["anova"]
-    assert row.test_lines[0] == f"F({a['df_between']}, {a['df_within']}) = {a['F']:.2f}"
-    by_site = {g["group"]: g for g in expected["groups"]}
+    assert row.anova.table == one_way_anova(values, sites)
+    assert row.anova.welch == welch_anova(values, sites)
+    assert row.anova.welch_error is None
+    assert row.anova.tukey == tuple(tukey_hsd(values, sites))
+    a = row.anova.table
+    assert row.test_lines[0] == f"F({a.df_between}, {a.df_within}) = {a.F:.2f}"
+    by_site = {g.group: g for g in a.groups}
     for site, cell in zip(demo_report.sites, row.cells, strict=True):
         g = by_site[site]
-        assert cell == f"{g['mean']:.2f} ({g['sem']:.2f})"
+        assert cell == f"{g.mean:.2f} ({g.sem:.2f})"
 
 
-def test_adjusted_values_are_what_ancova_report_returns(demo_report, demo_config):
+def test_the_reports_anova_agrees_with_the_anova_command(demo_report):
+    # `ourplan analyse anova` prints anova_report; the report must give the same numbers.
+    scores = demo_report.scores
+    expected = anova_report(scores["rsa/Choice"], scores["site"])
+    comparison = demo_report.score("rsa/Choice").anova
+    table = comparison.table
+    assert {k: getattr(table, k) for k in expected["anova"]} == expected["anova"]
+    assert [(g.group, g.n, g.mean, g.sd, g.sem, list(g.ci95)) for g in table.groups] == [
+        (g["group"], g["n"], g["mean"], g["sd"], g["sem"], g["ci95"]) for g in expected["groups"]
+    ]
+    welch = comparison.welch
+    assert (welch.F, welch.df1, welch.df2, welch.p) == tuple(
+        expected["welch"][k] for k in ("F", "df1", "df2", "p")
+    )
+    assert [
+        (c.group_a, c.group_b, c.diff, c.se, list(c.ci95), c.p_adj) for c in comparison.tukey
+    ] == [
+        (c["group_a"], c["group_b"], c["diff"], c["se"], c["ci95"], c["p_adj"])
+        for c in expected["tukey"]
+    ]
+
+
+def test_welch_that_cannot_be_run_is_shown_as_not_available(tmp_path):
+    frame = small_frame()
+    # Every North respondent gives the same answers: Welch's ANOVA needs variation in every site.
+    frame.loc[frame["site"] == "North", ["Q1", "Q2", "Q3"]] = 3
+    report = build_report(small_config(tmp_path, frame, welch=True))
+    row = report.score("scale")
+    assert row.anova is not None
+    assert row.anova.welch is None
+    assert "North" in row.anova.welch_error
+    assert row.test_lines[-1] == "Welch: not available"
+    frame.loc[frame.index[0], "Q1"] = 4
+    row = build_report(small_config(tmp_path, frame, welch=True)).score("scale")
+    w = row.anova.welch
+    assert row.test_lines[-1].startswith(f"Welch F({w.df1:.0f}, {w.df2:.1f}) = {w.F:.2f}, ")
+
+
+def test_adjusted_values_are_what_ancova_returns(demo_report, demo_config):
     scores = demo_report.scores
     frame = pd.read_csv(demo_config.data, dtype={"gender": str, "ethnicity": str})
     frame["score"] = scores["rsa/Choice"].to_numpy()
     covariates = [c.column for c in demo_config.covariates]
-    expected = ancova_report(
-        frame, "score", "site", covariates, categorical=["gender", "ethnicity"]
-    )
+    categorical = ["gender", "ethnicity"]
+    expected = ancova(frame, "score", "site", covariates, categorical=categorical)
     row = demo_report.score("rsa/Choice")
-    assert row.ancova["factor"] == expected["factor"]
-    assert row.ancova["adjusted_means"] == expected["adjusted_means"]
-    f = expected["factor"]
-    assert row.adjusted_test_lines[0] == f"F({f['df1']}, {f['df2']}) = {f['F']:.2f}"
+    assert row.ancova == expected
+    # ...and the same numbers as `ourplan analyse ancova` prints.
+    contract = ancova_report(frame, "score", "site", covariates, categorical=categorical)
+    assert {k: getattr(row.ancova.factor, k) for k in contract["factor"]} == contract["factor"]
+    f = expected.factor
+    assert row.adjusted_test_lines[0] == f"F({f.df1}, {f.df2}) = {f.F:.2f}"
+    by_site = {m.group: m for m in expected.adjusted_means}
+    for site, cell in zip(demo_report.sites, row.adjusted_cells, strict=True):
+        assert cell == f"{by_site[site].mean:.2f} ({by_site[site].se:.2f})"
 
 
-def test_significant_tukey_pairs_are_listed_from_anova_report(demo_report):
+def test_significant_tukey_pairs_are_listed_from_tukey_hsd(demo_report):
     row = demo_report.score("relationship/Positive collaboration")
     significant = {
-        frozenset((p["group_a"], p["group_b"]))
-        for p in row.anova["tukey"]
-        if p["p_adj"] < demo_report.config.alpha
+        frozenset((p.group_a, p.group_b))
+        for p in row.anova.tukey
+        if p.p_adj < demo_report.config.alpha
     }
     listed = {frozenset((p.higher, p.lower)) for p in row.pairs if p.significant}
     assert listed == significant
