@@ -15,6 +15,7 @@ from collections.abc import Sequence
 # Modules that contribute sub-commands, in the order `ourplan --help` lists them.
 COMMAND_MODULES = (
     "ourplan.cli.django_commands",
+    "ourplan.cli.backup",
     "ourplan.cli.analyse",
     "ourplan.cli.report",
     "ourplan.cli.delphi",
