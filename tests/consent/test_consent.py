@@ -258,7 +258,7 @@ def test_the_person_sees_what_each_supporter_viewed(standing: Any, client_for: A
     text = page.content.decode()
     assert "supporter_home:goals" in text
     access_log = (
-        client_for(standing.person_user).get(reverse("core:my_record_access")).content.decode()
+        client_for(standing.person_user).get(reverse("record_access:mine")).content.decode()
     )
     assert standing.supporter.display_name in access_log
 

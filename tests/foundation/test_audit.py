@@ -28,10 +28,10 @@ def test_opening_a_person_page_writes_an_audit_row_the_person_then_sees(
     assert entry.actor_role == "care_coordinator"
     assert entry.request_id == response["X-Request-ID"]
 
-    seen = client_for(standing.person_user).get(reverse("core:my_record_access"))
+    seen = client_for(standing.person_user).get(reverse("record_access:mine"))
     assert seen.status_code == 200
-    rows = seen.context["entries"]
-    assert any(row.actor_id == standing.coordinator.pk for row in rows)
+    groups = seen.context["result"].groups
+    assert any(group.actor_id == standing.coordinator.pk for group in groups)
     assert standing.coordinator.display_name in seen.content.decode()
     assert "Care coordinator" in seen.content.decode()
 
@@ -41,8 +41,8 @@ def test_the_persons_own_views_are_not_listed_as_someone_else_seeing_their_recor
 ) -> None:
     client = client_for(standing.person_user)
     client.get(reverse("people:my_home"))
-    entries = client.get(reverse("core:my_record_access")).context["entries"]
-    assert all(entry.actor_id != standing.person_user.pk for entry in entries)
+    groups = client.get(reverse("record_access:mine")).context["result"].groups
+    assert all(group.actor_id != standing.person_user.pk for group in groups)
 
 
 def test_an_outsider_is_refused_and_the_refusal_is_logged_without_showing_anything(

@@ -38,7 +38,7 @@ PEOPLE = {"person", "other_person"}
 MATRIX: dict[str, dict[str, set[str]]] = {
     "site:home": {"GET": LOGGED_IN},
     "site:help_now": {"GET": EVERYONE},
-    "core:my_record_access": {"GET": PEOPLE},
+    "record_access:mine": {"GET": PEOPLE},
     "accounts:login": {"GET": EVERYONE, "POST": EVERYONE},
     "accounts:logout": {"POST": EVERYONE},
     "accounts:two_factor": {"GET": LOGGED_IN, "POST": LOGGED_IN},

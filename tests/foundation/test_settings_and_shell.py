@@ -84,7 +84,7 @@ def test_the_crisis_link_is_on_every_service_user_and_supporter_page(
     )
     for user, url in (
         (standing.person_user, reverse("people:my_home")),
-        (standing.person_user, reverse("core:my_record_access")),
+        (standing.person_user, reverse("record_access:mine")),
         (standing.person_user, reverse("people:my_details")),
         (standing.supporter, reverse("people:supporter_home")),
     ):

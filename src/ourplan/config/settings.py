@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ourplan.plans",
     "ourplan.consent",
     "ourplan.studies",
+    "ourplan.record_access",
 ]
 
 MIDDLEWARE = [

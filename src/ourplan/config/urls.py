@@ -3,7 +3,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("ourplan.site.urls")),
-    path("", include("ourplan.core.urls")),
+    path("", include("ourplan.record_access.urls")),
     path("accounts/", include("ourplan.accounts.urls")),
     path("", include("ourplan.people.urls")),
     path("research/", include("ourplan.research.urls")),

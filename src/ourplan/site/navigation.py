@@ -20,7 +20,7 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
         if person_id is not None:
             items.append((reverse("plans:plan", args=[person_id]), _("My plan")))
             items.append((reverse("consent:sharing", args=[person_id]), _("Who sees my plan")))
-        items.append((reverse("core:my_record_access"), _("Who has seen my record")))
+        items.append((reverse("record_access:mine"), _("Who has seen my record")))
         return items
     if role == Role.SUPPORTER:
         return [
