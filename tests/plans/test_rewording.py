@@ -150,13 +150,13 @@ def test_a_coordinator_rewords_a_step_and_gives_it_to_a_named_supporter_by_a_new
     assert step.owner == "supporter" and step.supporter == standing.supporter_record
     assert step.due_on == due
     assert step.revision == 2 and step.updated_by == standing.coordinator
-    assert _updates(standing, "goalstep") == 1
+    assert _updates(standing, "goal_step") == 1
     assert [h.text for h in step.history.order_by("history_date")] == [
         "Buy goggles",
         "Buy goggles at the market",
     ]
     assert AuditEntry.objects.filter(
-        action=AuditAction.READ, object_type="goalstep", object_id=str(step.pk)
+        action=AuditAction.READ, object_type="goal_step", object_id=str(step.pk)
     ).exists()
 
 
@@ -325,7 +325,7 @@ def test_a_stale_step_save_changes_nothing_keeps_the_users_text_and_shows_the_ot
     step.refresh_from_db()
     assert step.text == "Buy goggles with Mo" and step.owner == "supporter"
     assert step.revision == 2 and step.history.count() == 2
-    assert _updates(standing, "goalstep") == 1
+    assert _updates(standing, "goal_step") == 1
     assert stale.context["form"].data["revision"] == "2"
 
 
@@ -364,7 +364,7 @@ def test_a_changed_step_with_no_owner_or_no_words_is_refused_clearly_and_nothing
     step.refresh_from_db()
     assert step.text == "Buy goggles" and step.owner == "me" and step.revision == 1
     assert step.history.count() == 1
-    assert _updates(standing, "goalstep") == 0
+    assert _updates(standing, "goal_step") == 0
 
 
 def test_the_services_refuse_bad_changes_before_anything_is_half_saved(
@@ -393,7 +393,7 @@ def test_the_services_refuse_bad_changes_before_anything_is_half_saved(
     # The over-long saves got as far as claiming the next revision; that was rolled back too.
     assert step.revision == 1 and step.text == "Buy goggles"
     assert strength.revision == 1 and strength.text == "I keep going"
-    assert _updates(standing, "goalstep") == 0 and _updates(standing, "strength") == 0
+    assert _updates(standing, "goal_step") == 0 and _updates(standing, "strength") == 0
 
 
 def test_a_step_cannot_be_given_to_another_persons_supporter(standing: Any, step: GoalStep) -> None:

@@ -7,7 +7,7 @@ each other (see services.save_part).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +29,9 @@ class WrittenBy(models.TextChoices):
 
 class AuthoredPart(models.Model):
     """Something in the plan: who wrote it, who last changed it, and its revision."""
+
+    # The name audit entries give this kind of record, with the record's own id.
+    AUDIT_TYPE: ClassVar[str]
 
     written_by = models.CharField(
         _("who wrote this"), max_length=12, choices=WrittenBy.choices, default=WrittenBy.TOGETHER
@@ -52,6 +55,8 @@ class AuthoredPart(models.Model):
 
 class Plan(models.Model):
     """One living plan per person."""
+
+    AUDIT_TYPE: ClassVar[str] = "plan"
 
     person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="plan")
     started_by = models.ForeignKey(
@@ -89,6 +94,8 @@ class LifeArea(models.Model):
 
 
 class AboutMe(AuthoredPart):
+    AUDIT_TYPE: ClassVar[str] = "about_me"
+
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="about_me")
     recovery_meaning = models.TextField(
         _("What recovery means to me"), max_length=LONG_TEXT, blank=True
@@ -148,6 +155,8 @@ INTERNAL_STRENGTHS = {StrengthKind.QUALITY, StrengthKind.SKILL, StrengthKind.WOR
 
 
 class Strength(AuthoredPart):
+    AUDIT_TYPE: ClassVar[str] = "strength"
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="strengths")
     kind = models.CharField(_("kind of strength"), max_length=20, choices=StrengthKind.choices)
     text = models.CharField(_("The strength"), max_length=SHORT_TEXT)
@@ -172,6 +181,8 @@ class GoalStatus(models.TextChoices):
 
 
 class Goal(AuthoredPart):
+    AUDIT_TYPE: ClassVar[str] = "goal"
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
     text = models.CharField(_("My goal, in my own words"), max_length=SHORT_TEXT)
     life_area = models.ForeignKey(
@@ -219,6 +230,8 @@ class StepStatus(models.TextChoices):
 
 
 class GoalStep(AuthoredPart):
+    AUDIT_TYPE: ClassVar[str] = "goal_step"
+
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="steps")
     text = models.CharField(_("Step"), max_length=SHORT_TEXT)
     owner = models.CharField(_("Who does it"), max_length=12, choices=StepOwner.choices)
@@ -254,6 +267,8 @@ class GoalStep(AuthoredPart):
 class ProgressRating(models.Model):
     """Goal-based outcome: progress towards a goal, 0 (not started) to 10 (achieved)."""
 
+    AUDIT_TYPE: ClassVar[str] = "progress_rating"
+
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="ratings")
     score = models.PositiveSmallIntegerField(_("Progress (0 to 10)"))
     rated_on = models.DateField(default=timezone.localdate)
@@ -273,6 +288,8 @@ class ProgressRating(models.Model):
 
 
 class StayingWellPlan(AuthoredPart):
+    AUDIT_TYPE: ClassVar[str] = "staying_well_plan"
+
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="staying_well")
     keep_me_well = models.TextField(_("Things that keep me well"), max_length=LONG_TEXT, blank=True)
     daily_routine = models.TextField(_("My daily routine"), max_length=LONG_TEXT, blank=True)
@@ -312,6 +329,8 @@ class StayingWellPlan(AuthoredPart):
 
 
 class CrisisPlan(AuthoredPart):
+    AUDIT_TYPE: ClassVar[str] = "crisis_plan"
+
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="crisis")
     signs_others_notice = models.TextField(
         _("Signs others will notice"), max_length=LONG_TEXT, blank=True
@@ -364,6 +383,8 @@ class SafetyKind(models.TextChoices):
 class SafetyItem(AuthoredPart):
     """A concern or opportunity in the safety plan, with the person's own view beside the professional view."""
 
+    AUDIT_TYPE: ClassVar[str] = "safety_item"
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="safety_items")
     kind = models.CharField(
         _("Is this a concern or an opportunity?"), max_length=12, choices=SafetyKind.choices
@@ -400,6 +421,8 @@ class SafetyItem(AuthoredPart):
 
 
 class Review(models.Model):
+    AUDIT_TYPE: ClassVar[str] = "review"
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField(_("Date of the review"), default=timezone.localdate)
     person_attended = models.BooleanField(_("The person was there"), default=True)
@@ -436,6 +459,8 @@ class CopyGiven(models.TextChoices):
 
 class PlanVersion(models.Model):
     """A frozen copy of the whole plan, for signing. Never changed once created."""
+
+    AUDIT_TYPE: ClassVar[str] = "plan_version"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()

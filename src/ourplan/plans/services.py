@@ -49,13 +49,16 @@ class EditConflict(Exception):
         super().__init__(f"{type(current).__name__} {current.pk} changed since it was opened")
 
 
-def _audit(actor: Any, action: str, obj: models.Model, person: Person) -> None:
+def _audit(
+    actor: Any,
+    action: str,
+    obj: Plan | AuthoredPart | ProgressRating | Review | PlanVersion,
+    person: Person,
+) -> None:
+    # Written under the same type as the access functions' reads (the model's AUDIT_TYPE),
+    # so a record's reads and changes are one story in the person's access log.
     audit.record(
-        actor=actor,
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=obj.pk,
-        person=person,
+        actor=actor, action=action, object_type=obj.AUDIT_TYPE, object_id=obj.pk, person=person
     )
 
 
