@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -80,4 +81,65 @@ def plans_url_kwargs(standing: Any) -> dict[str, Any]:
         "strength_id": strength.pk,
         "item_id": item.pk,
         "number": version.number,
+        # Not URL parameters: the ids the pages' read entries name (see PLANS_READS).
+        "plan_id": plan.pk,
+        "about_me_id": plan.about_me.pk,
+        "staying_well_plan_id": plan.staying_well.pk,
+        "crisis_plan_id": plan.crisis.pk,
+        "version_id": version.pk,
     }
+
+
+# What one allowed GET of each plans URL leaves in the audit log for the standing person:
+# the (object_type, object_id) of its `read` entries, or "no person record" for none.
+ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[str, object]]]
+
+# POST-only URLs refuse a GET (405), so it writes no read entry.
+GET_REFUSED: ReadSpec = "no person record"
+
+
+def _reads(object_type: str, key: str) -> ReadSpec:
+    """One read entry, of ``object_type``, naming the object whose id is ``extras[key]``."""
+
+    def spec(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:
+        return [(object_type, str(extras[key]))]
+
+    return spec
+
+
+PLAN = _reads("plan", "plan_id")
+GOAL = _reads("goal", "goal_id")
+
+PLANS_READS: dict[str, ReadSpec] = {
+    "plans:plan": PLAN,
+    "plans:start": GET_REFUSED,
+    "plans:about_me": _reads("about_me", "about_me_id"),
+    "plans:staying_well": _reads("staying_well_plan", "staying_well_plan_id"),
+    "plans:crisis": _reads("crisis_plan", "crisis_plan_id"),
+    "plans:crisis_edit": _reads("crisis_plan", "crisis_plan_id"),
+    # Forms to add to the plan show the plan (a new goal offers its strengths).
+    "plans:strength_new": PLAN,
+    "plans:strength_edit": _reads("strength", "strength_id"),
+    "plans:goal_new": PLAN,
+    "plans:goal": GOAL,
+    "plans:goal_edit": GOAL,
+    "plans:step_new": GOAL,
+    "plans:step_edit": _reads("goal_step", "step_id"),
+    "plans:goal_rate": GET_REFUSED,
+    "plans:goal_achieve": GET_REFUSED,
+    "plans:step_status": GET_REFUSED,
+    "plans:safety_new": PLAN,
+    "plans:safety_edit": _reads("safety_item", "item_id"),
+    "plans:review": PLAN,
+    "plans:versions": _reads("plan_versions", "plan_id"),
+    # Without ?older=&newer= the page only sends the user back to the list to choose.
+    "plans:version_compare": "no person record",
+    "plans:version": _reads("plan_version", "version_id"),
+    "plans:version_sign": GET_REFUSED,
+    "plans:version_not_signed": GET_REFUSED,
+    # A PDF is also recorded as an export; that entry is not a read.
+    "plans:statutory": _reads("statutory_document", "plan_id"),
+    "plans:statutory_pdf": _reads("statutory_document", "plan_id"),
+    "plans:person_copy": _reads("person_copy", "plan_id"),
+    "plans:person_copy_pdf": _reads("person_copy", "plan_id"),
+}

@@ -14,7 +14,6 @@ from ourplan.plans.models import (
     CopyGiven,
     CrisisPlan,
     Goal,
-    LifeArea,
     SafetyItem,
     StayingWellPlan,
     StepOwner,
@@ -230,21 +229,24 @@ class AchieveForm(NhsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+SAFETY_ITEM_FIELDS = (
+    "kind",
+    "description",
+    "person_view",
+    "person_view_not_obtained",
+    "professional_view",
+    "agreed_steps",
+    "responsibilities",
+    "review_on",
+)
+
+
 class SafetyItemForm(NhsModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     class Meta:
         model = SafetyItem
-        fields = (
-            "kind",
-            "description",
-            "person_view",
-            "person_view_not_obtained",
-            "professional_view",
-            "agreed_steps",
-            "responsibilities",
-            "review_on",
-        )
+        fields = SAFETY_ITEM_FIELDS
         widgets = {
             "kind": forms.RadioSelect,
             "review_on": DateInput(),
@@ -391,9 +393,3 @@ class ReviewForm(NhsForm):
 
 class NotSignedForm(NhsForm):
     not_signed_reason = forms.CharField(label=_("Why the person has not signed"), max_length=500)
-
-
-class LifeAreaChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        assert isinstance(obj, LifeArea)
-        return obj.label
