@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 ORGANISERS = {"researcher", "manager"}
@@ -62,6 +63,18 @@ STUDIES_MATRIX: dict[str, dict[str, set[str]]] = {
     "studies:join_round": {"GET": EVERYONE, "POST": EVERYONE},
     "studies:join_withdraw": {"GET": EVERYONE, "POST": EVERYONE},
 }
+
+
+# What an allowed GET leaves in the audit log for the standing person (see the audit matrix).
+# Study pages show pseudonymous study data, never a person's care record: organisers see
+# participants only as pseudonyms, and a participant sees their own answers and anonymised
+# feedback. So no study page writes a `read` entry, for the standing person or anyone else.
+# Downloads are audited as `export` and every change as create/update/delete, all without a
+# person (tests/studies/test_page_audit.py checks both).
+ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[str, object]]]
+NO_PERSON_RECORD = "no person record"
+
+STUDIES_READS: dict[str, ReadSpec] = dict.fromkeys(STUDIES_MATRIX, NO_PERSON_RECORD)
 
 
 def studies_url_kwargs(standing: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -84,13 +85,41 @@ def test_an_organiser_from_another_organisation_is_refused_and_audited(
 
 def test_a_clinician_cannot_see_studies(standing: Any, client_for: Any, study: Study) -> None:
     assert client_for(standing.clinician).get(reverse("studies:list")).status_code == 403
-    assert AuditEntry.objects.filter(action="denied", object_type="study_list").exists()
+    denied = AuditEntry.objects.filter(action="denied", actor=standing.clinician)
+    assert list(denied.values_list("object_type", "object_id")) == [("page", "studies:list")]
 
 
-def test_an_unknown_invitation_link_is_not_found_and_audited(client_for: Any, db: Any) -> None:
-    response = client_for(None).get(reverse("studies:join", args=["x" * 43]))
-    assert response.status_code == 404
-    assert AuditEntry.objects.filter(action="denied", object_type="study_invitation").exists()
+@pytest.mark.parametrize("token", ["x" * 43, "short"])
+def test_an_unknown_invitation_link_is_refused_once_and_the_token_is_not_logged(
+    client_for: Any, db: Any, token: str
+) -> None:
+    response = client_for(None).get(reverse("studies:join", args=[token]))
+    assert response.status_code == 403
+    denied = AuditEntry.objects.filter(action="denied")
+    assert list(denied.values_list("object_type", "object_id")) == [("study_invitation", "")]
+
+
+def test_a_study_of_another_organisation_and_a_missing_one_get_the_same_answer(
+    standing: Any, client_for: Any, study: Study
+) -> None:
+    import uuid
+
+    other = Organisation.objects.create(name="Other", code="OTH01", country=Country.WALES)
+    outsider = make_staff("outsider", Role.RESEARCHER, other, None)
+    client = client_for(outsider)
+    missing_id = uuid.uuid4()
+    forbidden = client.get(reverse("studies:detail", args=[study.pk]))
+    missing = client.get(reverse("studies:detail", args=[missing_id]))
+    assert forbidden.status_code == missing.status_code == 403
+
+    def page(response: Any, study_id: Any) -> str:
+        # The page links back to its own address, and CSRF tokens are masked afresh each time.
+        html = response.content.decode().replace(str(study_id), "ID")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    assert page(forbidden, study.pk) == page(missing, missing_id)
+    denied = AuditEntry.objects.filter(action="denied", actor=outsider, object_type="study")
+    assert denied.count() == 2  # one entry per refusal, written by the 403 handler alone
 
 
 def _open_with_two(standing: Any, study: Study) -> tuple[Any, Any]:

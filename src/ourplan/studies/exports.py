@@ -16,19 +16,12 @@ from typing import Any
 
 import pandas as pd
 
+from ourplan.core.spreadsheet_cells import spreadsheet_safe
 from ourplan.studies.models import Rating, Study
-from ourplan.studies.queries import attrition, ratings_frame
+from ourplan.studies.queries import attrition, codebook_rows, ratings_frame
+from ourplan.studies.queries.coding import CODEBOOK_COLUMNS
 from ourplan.studies.results import StudyResults, describe_definition
 from ourplan.studies.scale import scale_labels
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _clean(value: Any) -> Any:
@@ -46,6 +39,11 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in rows:
         writer.writerow([_clean(v) for v in row])
     return buffer.getvalue()
+
+
+def codebook_csv(study: Study) -> str:
+    """The codebook in the columns its import reads back: code, name, description."""
+    return _csv(CODEBOOK_COLUMNS, codebook_rows(study))
 
 
 def responses_table(study: Study) -> tuple[list[str], list[list[Any]]]:
@@ -284,7 +282,7 @@ def sav_bytes(study: Study) -> bytes:
 def pdf_bytes(html: str) -> bytes:
     """Render the report's HTML to PDF. Images are data: URIs; nothing else is fetched."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf() or b""
+    from ourplan.core.pdf_fetcher import local_only_fetcher
+
+    return HTML(string=html, url_fetcher=local_only_fetcher()).write_pdf() or b""

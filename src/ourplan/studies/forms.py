@@ -19,6 +19,7 @@ from ourplan.studies.models import (
     Theme,
 )
 from ourplan.studies.scale import scale_labels
+from ourplan.studies.services.uploads import MAX_UPLOAD_BYTES
 
 _LINES_HELP = _("One per line.")
 
@@ -223,6 +224,12 @@ class RemoveForm(NhsForm):
         self.fields["confirm"].label = label
 
 
+def uploaded_bytes(form: forms.Form) -> bytes:
+    """The uploaded file's content, read no further than one byte past the size limit."""
+    upload = form.cleaned_data["file"]
+    return bytes(upload.read(MAX_UPLOAD_BYTES + 1))
+
+
 class UploadForm(NhsForm):
     file = forms.FileField(label=_("CSV file"))
 
@@ -260,7 +267,10 @@ class InviteAccountForm(_PanelChoiceForm):
     username = forms.CharField(
         label=_("Username of the account to invite"),
         max_length=150,
-        help_text=_("They will find the study under 'My studies' after logging in."),
+        help_text=_(
+            "An account of this study's organisation. They will find the study under "
+            "'My studies' after logging in."
+        ),
     )
 
 

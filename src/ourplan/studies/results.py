@@ -1,4 +1,4 @@
-"""Shape the engine's analysis for the results page, the report and the exports.
+"""Shape the engine's analysis for the results page, the report, the exports and the feedback.
 
 All statistics come from ``ourplan.analysis.delphi``; this module only arranges them
 (rows for one round, tables by group and cluster) and adds translated words.
@@ -214,3 +214,26 @@ def shape(study: Study, analysis: DelphiAnalysis, *, chart: bool = True) -> Stud
         clusters=cluster_view,
         notes=list(data["notes"]),
     )
+
+
+def feedback_table(entry: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    """The previous round's distribution for one statement: a row per rating, overall and by group."""
+    groups = sorted(entry["by_group"])
+    rows = []
+    for value, label in enumerate(labels, start=1):
+        key = str(value)
+        rows.append(
+            {
+                "value": value,
+                "label": label,
+                "overall": entry["counts"].get(key, 0),
+                "groups": [entry["by_group"][g]["counts"].get(key, 0) for g in groups],
+                "mine": entry.get("your_rating") == value,
+            }
+        )
+    return {
+        "groups": groups,
+        "group_n": [entry["by_group"][g]["n"] for g in groups],
+        "group_median": [entry["by_group"][g]["median"] for g in groups],
+        "rows": rows,
+    }
