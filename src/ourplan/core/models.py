@@ -75,3 +75,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit entries cannot be removed.")
+
+
+class UsedSubmission(models.Model):
+    """A form submission that has been acted on, so the same one is never acted on twice.
+
+    Every form that creates something carries a one-time key (``core.submissions``). The
+    first request with a key inserts this row in the same transaction as the create; a
+    second request with the same key (a double click, a resent form) hits the unique key
+    and is sent to the first one's result instead of creating again.
+    """
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(default=timezone.now)
+    result_url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("used form submission")
+        verbose_name_plural = _("used form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.used_at:%Y-%m-%d %H:%M}"
