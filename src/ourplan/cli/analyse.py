@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
+from ourplan.core.spreadsheet_cells import spreadsheet_safe
+
 EXIT_INPUT_ERROR = 2
 FORMATS = ("table", "csv", "json")
 
@@ -111,7 +113,11 @@ def render_table(blocks: Sequence[Block]) -> str:
 
 
 def render_csv(blocks: Sequence[Block]) -> str:
-    """CSV blocks separated by a blank line; each row starts with its block's name."""
+    """CSV blocks separated by a blank line; each row starts with its block's name.
+
+    Group labels and column names come from the data file, so every text cell goes
+    through ``spreadsheet_safe``: a label like ``=HYPERLINK(...)`` is shown, never run.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for index, (title, rows) in enumerate(blocks):
@@ -119,9 +125,10 @@ def render_csv(blocks: Sequence[Block]) -> str:
             buffer.write("\n")
         flat = [_flatten(r) for r in rows]
         headers = list(dict.fromkeys(k for r in flat for k in r))
-        writer.writerow(["table", *headers])
+        writer.writerow([spreadsheet_safe(cell) for cell in ("table", *headers)])
         for r in flat:
-            writer.writerow([title, *("" if r.get(h) is None else r.get(h) for h in headers)])
+            cells = (title, *("" if r.get(h) is None else r.get(h) for h in headers))
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return buffer.getvalue()
 
 

@@ -11,9 +11,13 @@ def pdf_response(html: str, filename: str) -> HttpResponse:
     # Imported here: WeasyPrint loads pango and fonts, which only PDFs need.
     from weasyprint import CSS, HTML
 
+    from ourplan.core.pdf_fetcher import local_only_fetcher
+
     stylesheet = finders.find("ourplan/print.css")
-    pdf = HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=stylesheet)] if stylesheet else None
+    pdf = HTML(string=html, url_fetcher=local_only_fetcher()).write_pdf(
+        stylesheets=[CSS(filename=stylesheet, url_fetcher=local_only_fetcher())]
+        if stylesheet
+        else None
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
