@@ -40,7 +40,7 @@ def _share(standing: Any, parts: list[str], **extra: Any) -> SharingAgreement:
 
 def test_nothing_is_shared_by_default(standing: Any, client_for: Any) -> None:
     write_plan(standing)
-    page = client_for(standing.supporter).get(reverse("people:supporter_home")).content.decode()
+    page = client_for(standing.supporter).get(reverse("consent:supporter_home")).content.decode()
     assert "Nothing is shared with you at the moment" in page
     assert not any(marker in page for marker in MARKERS.values())
 
@@ -54,7 +54,7 @@ def test_the_person_shares_the_crisis_plan_online(standing: Any, client_for: Any
     assert agreement.parts == ["crisis"]
     assert agreement.recorded_how == RecordedHow.ONLINE
     assert agreement.set_by == standing.person_user
-    page = client_for(standing.supporter).get(reverse("people:supporter_home")).content.decode()
+    page = client_for(standing.supporter).get(reverse("consent:supporter_home")).content.decode()
     assert MARKERS["crisis"] in page and MARKERS["goals"] not in page
     assert "Goals and progress" in page  # named as not shared
 
@@ -78,11 +78,11 @@ def test_revoking_takes_effect_on_the_next_request(standing: Any, client_for: An
     write_plan(standing)
     agreement = _share(standing, ["crisis", "goals"])
     carer = client_for(standing.supporter)
-    assert MARKERS["crisis"] in carer.get(reverse("people:supporter_home")).content.decode()
+    assert MARKERS["crisis"] in carer.get(reverse("consent:supporter_home")).content.decode()
     client_for(standing.person_user).post(
         reverse("consent:agreement_stop", args=[standing.person.pk, agreement.pk])
     )
-    page = carer.get(reverse("people:supporter_home")).content.decode()
+    page = carer.get(reverse("consent:supporter_home")).content.decode()
     assert not any(marker in page for marker in MARKERS.values())
     assert carer.get(reverse("consent:shared_pdf")).status_code == 403
     agreement.refresh_from_db()
@@ -161,11 +161,11 @@ def test_crisis_sharing_shows_the_advance_agreement_logged_for_the_person(
     write_plan(standing)
     _share(standing, [], crisis_parts=["crisis"])
     carer = client_for(standing.supporter)
-    assert MARKERS["crisis"] not in carer.get(reverse("people:supporter_home")).content.decode()
+    assert MARKERS["crisis"] not in carer.get(reverse("consent:supporter_home")).content.decode()
     services.crisis_sharing_start(
         actor=standing.coordinator, person=standing.person, reason="Admitted", hours=12
     )
-    page = carer.get(reverse("people:supporter_home")).content.decode()
+    page = carer.get(reverse("consent:supporter_home")).content.decode()
     assert MARKERS["crisis"] in page and "Crisis sharing is on" in page
     assert CrisisDisclosure.objects.filter(part="crisis").count() == 1
     mine = client_for(standing.person_user).get(
@@ -174,7 +174,7 @@ def test_crisis_sharing_shows_the_advance_agreement_logged_for_the_person(
     assert 'data-testid="crisis-disclosures"' in mine.content.decode()
     crisis = CrisisSharing.objects.get()
     services.crisis_sharing_end(actor=standing.coordinator, crisis=crisis)
-    assert MARKERS["crisis"] not in carer.get(reverse("people:supporter_home")).content.decode()
+    assert MARKERS["crisis"] not in carer.get(reverse("consent:supporter_home")).content.decode()
 
 
 def test_a_carer_with_nothing_shared_is_heard_and_acknowledged(
@@ -200,7 +200,7 @@ def test_a_carer_with_nothing_shared_is_heard_and_acknowledged(
     )
     contribution.refresh_from_db()
     assert contribution.acknowledged_by == standing.coordinator
-    home = carer.get(reverse("people:supporter_home")).content.decode()
+    home = carer.get(reverse("consent:supporter_home")).content.decode()
     assert "Read by the team" in home and "we will call her today" in home
 
 
@@ -251,12 +251,13 @@ def test_a_carers_own_needs_are_private_unless_shared(standing: Any, client_for:
 def test_the_person_sees_what_each_supporter_viewed(standing: Any, client_for: Any) -> None:
     write_plan(standing)
     _share(standing, ["goals"])
-    client_for(standing.supporter).get(reverse("people:supporter_home"))
+    client_for(standing.supporter).get(reverse("consent:supporter_home"))
     page = client_for(standing.person_user).get(
         reverse("consent:sharing", args=[standing.person.pk])
     )
     text = page.content.decode()
-    assert "supporter_home:goals" in text
+    assert "Mo Example (carer) saw your goals" in text
+    assert "supporter_home" not in text and "shared_view" not in text
     access_log = (
         client_for(standing.person_user).get(reverse("record_access:mine")).content.decode()
     )

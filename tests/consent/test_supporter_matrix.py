@@ -21,7 +21,7 @@ from foundation.test_permission_matrix import _kwargs_for, _outcome, all_url_nam
 from ourplan.core.models import AuditEntry
 
 ALWAYS_FOR_SUPPORTERS = {
-    ("people:supporter_home", "GET"),
+    ("consent:supporter_home", "GET"),
     ("consent:contribute", "GET"),
     ("consent:contribute", "POST"),
     ("consent:my_needs", "GET"),
@@ -32,11 +32,7 @@ SHARES_SOMETHING = {"full", "partial", "crisis"}
 
 
 def _urls() -> list[str]:
-    return sorted(
-        name
-        for name in all_url_names()
-        if name.startswith(("plans:", "consent:")) or name == "people:supporter_home"
-    )
+    return sorted(name for name in all_url_names() if name.startswith(("plans:", "consent:")))
 
 
 def _expected(kind: str, name: str, method: str) -> str:
@@ -80,7 +76,7 @@ def test_each_supporter_sees_exactly_what_is_consented(
     standing: Any, network: Any, kind: str, client_for: Any
 ) -> None:
     client = client_for(network.users[kind])
-    page = client.get(reverse("people:supporter_home")).content.decode()
+    page = client.get(reverse("consent:supporter_home")).content.decode()
     expected = network.expected[kind] & set(MARKERS)
     assert _shown(page) == expected
     # What is not shared is named, and never shown.
@@ -99,11 +95,41 @@ def test_each_supporter_sees_exactly_what_is_consented(
 
 
 @pytest.mark.django_db
-def test_every_supporter_read_is_audited_with_the_person(
+@pytest.mark.parametrize(
+    ("kind", "url_name", "object_type", "object_id"),
+    [
+        ("partial", "consent:supporter_home", "shared_view", "goals,crisis"),
+        ("partial", "consent:shared_pdf", "shared_copy", "goals,crisis"),
+        (
+            "full",
+            "consent:supporter_home",
+            "shared_view",
+            "about_me,goals,staying_well,crisis,safety,reviews",
+        ),
+        ("none", "consent:supporter_home", "shared_view", "nothing"),
+        ("revoked", "consent:supporter_home", "shared_view", "nothing"),
+    ],
+)
+def test_one_supporter_request_leaves_one_read_naming_the_parts_shown(
+    standing: Any,
+    network: Any,
+    client_for: Any,
+    kind: str,
+    url_name: str,
+    object_type: str,
+    object_id: str,
+) -> None:
+    client_for(network.users[kind]).get(reverse(url_name))
+    entries = AuditEntry.objects.filter(actor=network.users[kind], action="read")
+    assert [(e.object_type, e.object_id, e.person_id) for e in entries] == [
+        (object_type, object_id, standing.person.pk)
+    ]
+
+
+@pytest.mark.django_db
+def test_crisis_sharing_adds_its_parts_to_the_one_read(
     standing: Any, network: Any, client_for: Any
 ) -> None:
-    client = client_for(network.users["partial"])
-    client.get(reverse("people:supporter_home"))
-    entries = AuditEntry.objects.filter(actor=network.users["partial"], action="read")
-    assert {e.object_type for e in entries} == {"supporter_home:crisis", "supporter_home:goals"}
-    assert all(e.person_id == standing.person.pk for e in entries)
+    client_for(network.users["crisis"]).get(reverse("consent:supporter_home"))
+    entry = AuditEntry.objects.get(actor=network.users["crisis"], action="read")
+    assert entry.object_id == "crisis,safety"

@@ -107,6 +107,49 @@ def test_the_person_shares_only_the_crisis_plan_and_then_stops(
 
     # 5. The person sees what the mother viewed.
     person.reload()
-    expect(person.get_by_test_id("supporter-reads")).to_contain_text("supporter_home:crisis")
+    expect(person.get_by_test_id("supporter-reads")).to_contain_text("saw your crisis plan")
+    expect(person.get_by_test_id("supporter-reads")).not_to_contain_text("shared_view")
     expect(person.get_by_test_id("supporter-reads")).to_contain_text(mum.split()[0])
     assert_accessible(person)
+
+
+def test_what_supporters_viewed_reads_in_words_on_a_phone(
+    demo: Any, new_page: Any, login: Any, assert_accessible: Any, horizontal_overflow: Any
+) -> None:
+    """Sixty days of a carer's views: in words, by day, a page of days at a time, on a phone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ourplan.core.models import AuditAction, AuditEntry
+    from ourplan.people.models import Person, Supporter
+
+    person_record = Person.objects.get(user__username="person")
+    mum = Supporter.objects.get(user__username="supporter")
+    now = timezone.now()
+    for back in range(60):
+        for _view in range(6):
+            AuditEntry.objects.create(
+                at=now - timedelta(days=back),
+                actor=mum.user,
+                actor_role="supporter",
+                action=AuditAction.READ,
+                object_type="shared_view",
+                object_id="goals,crisis",
+                person=person_record,
+            )
+
+    phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    login(phone, "person")
+    phone.goto(f"/people/{person_record.pk}/sharing/")
+    log = phone.get_by_test_id("supporter-reads")
+    expect(log).to_contain_text(f"{mum.full_name} ({mum.get_kind_display().lower()}) saw your")
+    expect(log).not_to_contain_text("shared_view")
+    expect(log.locator("h3")).to_have_count(20)
+    assert horizontal_overflow(phone) == 0, "the sharing page scrolls sideways on a phone"
+    height = phone.evaluate("document.scrollingElement.scrollHeight")
+    assert height < 8_000, f"the sharing page is {height}px tall on a phone"
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Earlier days").click()
+    expect(log.locator("h3")).to_have_count(20)
+    expect(phone.get_by_role("link", name="Later days")).to_be_visible()

@@ -50,7 +50,7 @@ def test_an_invitation_creates_a_linked_supporter_account_once(
     assert response.status_code == 302
     invitee.refresh_from_db()
     assert invitee.user is not None and invitee.user.role == "supporter"
-    assert client.get(reverse("site:home")).url == reverse("people:supporter_home")
+    assert client.get(reverse("site:home")).url == reverse("consent:supporter_home")
 
     reused = _accept(Client(), issued.token, username="someoneelse")
     assert reused.status_code == 410

@@ -56,7 +56,6 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "people:invite": {"POST": EDITORS},
     "people:my_home": {"GET": PEOPLE},
     "people:my_details": {"GET": PEOPLE, "POST": PEOPLE},
-    "people:supporter_home": {"GET": {"supporter"}},
     "people:team_overview": {"GET": {"manager"}},
     "people:organisation": {"GET": {"administrator"}},
     "consent:contribution_policy": {"GET": {"administrator"}, "POST": {"administrator"}},

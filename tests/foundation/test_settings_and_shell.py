@@ -86,7 +86,7 @@ def test_the_crisis_link_is_on_every_service_user_and_supporter_page(
         (standing.person_user, reverse("people:my_home")),
         (standing.person_user, reverse("record_access:mine")),
         (standing.person_user, reverse("people:my_details")),
-        (standing.supporter, reverse("people:supporter_home")),
+        (standing.supporter, reverse("consent:supporter_home")),
     ):
         page = client_for(user).get(url).content.decode()
         assert 'data-testid="crisis-bar"' in page, url

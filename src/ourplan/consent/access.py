@@ -3,6 +3,10 @@
 ``sharing_for`` is the one policy for supporters: every supporter page, partial and
 PDF asks it on every request, so a change or a stop takes effect on the next request.
 Its pure core, ``parts_in_effect``, is what the property-based tests exercise.
+
+The ``can_*`` rules answer one question about a user and a record. The ``access_*``
+functions at the end are the thin adapters views call: fetch, ask the rule, refuse
+(``Refused``, logged once by the 403 handler) or write the page's one ``read`` entry.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from typing import Any
 from django.utils import timezone
 
 from ourplan.accounts.models import Role
-from ourplan.consent.models import CarerProfile, CrisisSharing, SharingAgreement
-from ourplan.consent.parts import ALL_PARTS
+from ourplan.consent.models import Contribution, CrisisSharing, SharingAgreement
+from ourplan.consent.parts import ALL_PARTS, shown_id
+from ourplan.core import audit
+from ourplan.core.refusal import Refused, fetch_or_refuse
 from ourplan.people import access as people_access
-from ourplan.people.models import Person, Supporter
+from ourplan.people.models import Organisation, Person, Supporter
 
 _STAFF_WHO_CHANGE_SHARING = {Role.CARE_COORDINATOR, Role.TEAM_MANAGER}
 _STAFF_WHO_SWITCH_CRISIS = {Role.CARE_COORDINATOR, Role.TEAM_MANAGER, Role.CLINICIAN}
@@ -128,11 +134,6 @@ def sharing_for(user: Any, person: Person, *, now: datetime | None = None) -> Sh
     return sharing_for_supporter(supporter, now=now)
 
 
-def shared_parts_for(user: Any, person: Person) -> frozenset[str]:
-    """The parts of the person's record shared with this user as a supporter (empty otherwise)."""
-    return sharing_for(user, person).parts
-
-
 def can_view_sharing(user: Any, person: Person) -> bool:
     """The person, and clinical staff on the person's team, see the network and its sharing."""
     return people_access.can_view_person(user, person)
@@ -166,20 +167,17 @@ def can_view_revisits_due(user: Any) -> bool:
     return people_access.can_view_caseload(user)
 
 
-def contributing_supporter(user: Any) -> Supporter | None:
+def can_contribute(user: Any, supporter: Supporter) -> bool:
     """A supporter may always send information or a concern, whatever is shared with them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
+        return False
     if getattr(user, "role", None) != Role.SUPPORTER:
-        return None
-    supporter = Supporter.objects.select_related("person__organisation").filter(user=user).first()
-    if supporter is None:
-        return None
+        return False
+    if supporter.user_id != user.pk:
+        return False
     if supporter.ended_at is not None:
-        return None
-    if supporter.person.restricted_at is not None:
-        return None
-    return supporter
+        return False
+    return supporter.person.restricted_at is None
 
 
 def can_view_carer_profile(user: Any, supporter: Supporter) -> bool:
@@ -191,16 +189,143 @@ def can_view_carer_profile(user: Any, supporter: Supporter) -> bool:
     return people_access.can_view_person(user, supporter.person)
 
 
-def person_sees_carer_profile(user: Any, profile: CarerProfile | None) -> bool:
-    """The person sees a carer's own needs only when the carer has chosen to share them."""
-    if profile is None or not profile.shared_with_person:
-        return False
-    return getattr(user, "role", None) == Role.SERVICE_USER
+def can_set_contribution_policy(user: Any) -> bool:
+    """Administrators document their organisation's policy on what supporters send."""
+    return people_access.can_view_organisation_settings(user)
 
 
-def organisation_for_contribution_policy(user: Any) -> Any | None:
-    """The organisation whose contribution policy this user may set: administrators only."""
-    if not people_access.can_view_organisation_settings(user):
-        return None
-    me = people_access.staff_member_of(user)
-    return me.organisation if me is not None else None
+# Thin adapters: what views call. Each fetches, asks a rule above and writes one read.
+
+SHARED_VIEW = "shared_view"
+SHARED_COPY = "shared_copy"
+
+
+def access_sharing(user: Any, person_id: object) -> Person:
+    """The person whose network and sharing choices this user may see (read as ``sharing``)."""
+    return people_access.access_person_record(
+        user, person_id, object_type="sharing", rule=can_view_sharing
+    )
+
+
+def access_supporter_to_share_with(
+    user: Any, person_id: object, supporter_id: object, *, audit_read: bool = True
+) -> Supporter:
+    """A current supporter of a person whose sharing this user may change (read as the supporter)."""
+    return people_access.access_supporter(
+        user, person_id, supporter_id, rule=can_change_sharing, audit_read=audit_read
+    )
+
+
+def access_agreement(user: Any, person_id: object, agreement_id: object) -> SharingAgreement:
+    """One of the person's agreements, to stop or confirm. Only changes use it: no read."""
+    return fetch_or_refuse(
+        SharingAgreement.objects.select_related("supporter", "person"),
+        "sharing_agreement",
+        agreement_id,
+        lambda found: (
+            str(found.person_id) == str(person_id) and can_change_sharing(user, found.person)
+        ),
+    )
+
+
+def access_crisis_agreements(user: Any, person_id: object, *, audit_read: bool = True) -> Person:
+    """The person whose crisis sharing this user may switch on or off.
+
+    Read as ``crisis_agreements``: the page shows what each supporter may see in a crisis.
+    """
+    return people_access.access_person_record(
+        user,
+        person_id,
+        object_type="crisis_agreements",
+        rule=can_switch_crisis_sharing,
+        audit_read=audit_read,
+    )
+
+
+def access_contributions(user: Any, person_id: object, *, audit_read: bool = True) -> Person:
+    """The person whose supporters' contributions this user may read and answer."""
+    return people_access.access_person_record(
+        user,
+        person_id,
+        object_type="contributions",
+        rule=can_respond_to_contributions,
+        audit_read=audit_read,
+    )
+
+
+def access_contribution(user: Any, person_id: object, contribution_id: object) -> Contribution:
+    """One contribution about this person, to acknowledge. Only changes use it: no read."""
+    return fetch_or_refuse(
+        Contribution.objects.select_related("person", "supporter"),
+        "contribution",
+        contribution_id,
+        lambda found: (
+            str(found.person_id) == str(person_id)
+            and can_respond_to_contributions(user, found.person)
+        ),
+    )
+
+
+def access_carer_support(
+    user: Any, person_id: object, supporter_id: object, *, audit_read: bool = True
+) -> Supporter:
+    """A carer of this person whose own needs and support this member of staff may see.
+
+    Read as ``carer_support`` with the supporter's id and the person: the page is part of
+    the person's record. The person's log names the carer, never what the carer wrote.
+    """
+    supporter = people_access.access_supporter(
+        user, person_id, supporter_id, rule=can_respond_to_contributions, audit_read=False
+    )
+    if not can_view_carer_profile(user, supporter):
+        raise Refused("carer_support", supporter.pk)
+    if audit_read:
+        audit.record_read(
+            user, object_type="carer_support", object_id=supporter.pk, person=supporter.person
+        )
+    return supporter
+
+
+def access_contributing_supporter(user: Any, *, page: str) -> Supporter:
+    """This login's own supporter record, to send something or look after their own needs.
+
+    No read: these pages show nothing of the person's record.
+    """
+    return people_access.access_own_supporter_record(user, page=page, rule=can_contribute)
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """What one supporter is shown now: the policy's answer for their own record."""
+
+    supporter: Supporter
+    sharing: Sharing
+
+
+def access_shared_view(user: Any, *, page: str, printed: bool = False) -> SharedView:
+    """What this supporter may see of the person now, with the ONE read entry for it.
+
+    The entry is ``shared_view`` (their home page) or ``shared_copy`` (the PDF); its id
+    names the parts shown (``parts.shown_id``), so the person's log says in words what was
+    seen. A copy with nothing in it is refused.
+    """
+    rule = can_contribute if printed else people_access.can_view_supporter_account
+    supporter = people_access.access_own_supporter_record(user, page=page, rule=rule)
+    sharing = sharing_for(user, supporter.person)
+    if printed and not sharing.parts:
+        raise Refused(SHARED_COPY, supporter.pk)
+    audit.record_read(
+        user,
+        object_type=SHARED_COPY if printed else SHARED_VIEW,
+        object_id=shown_id(sharing.parts),
+        person=supporter.person,
+    )
+    return SharedView(supporter=supporter, sharing=sharing)
+
+
+def access_organisation_for_contribution_policy(user: Any) -> Organisation:
+    """The organisation whose contribution policy this administrator sets."""
+    staff = people_access.staff_member_of(user) if can_set_contribution_policy(user) else None
+    if staff is None:
+        raise Refused("page", "consent:contribution_policy")
+    return staff.organisation

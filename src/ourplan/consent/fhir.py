@@ -44,10 +44,6 @@ EMERGENCY = {
 }
 
 
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _period(start: date, end: date | None) -> dict[str, str]:
     period = {"start": start.isoformat()}
     if end is not None:

@@ -185,3 +185,23 @@ class CarerSupportForm(NhsForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class SupporterViewsFilterForm(NhsForm):
+    """Narrows "What they have looked at" to one supporter. Anything not offered shows everyone."""
+
+    seen_by = forms.ChoiceField(label=_("Show what was looked at by"), required=False)
+
+    def __init__(self, *args: Any, supporters: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._supporters = {str(supporter.pk): supporter for supporter in supporters}
+        seen_by = self.fields["seen_by"]
+        assert isinstance(seen_by, forms.ChoiceField)
+        seen_by.choices = [("", _("Everyone"))] + [
+            (key, supporter.full_name) for key, supporter in self._supporters.items()
+        ]
+
+    def chosen_supporter(self) -> Any | None:
+        if not self.is_valid():
+            return None
+        return self._supporters.get(self.cleaned_data["seen_by"])

@@ -28,3 +28,23 @@ def ordered(parts: frozenset[str] | set[str]) -> list[Part]:
 
 def label(code: str) -> str:
     return str(Part(code).label)
+
+
+# Appointments and contacts and questionnaire results hold no data yet: a supporter they are
+# shared with sees only their names, so a view records nothing of them.
+HOLDING_DATA: frozenset[str] = ALL_PARTS - {Part.CONTACTS, Part.QUESTIONNAIRES}
+NOTHING_SHOWN = "nothing"
+
+
+def shown_id(parts: frozenset[str]) -> str:
+    """The audit id of one supporter view: the parts with content it showed, in plan order.
+
+    ``"crisis,goals"`` becomes "crisis plan and goals" in the person's log; a view that
+    showed nothing of the record is ``"nothing"``.
+    """
+    return ",".join(code for code in PART_ORDER if code in parts & HOLDING_DATA) or NOTHING_SHOWN
+
+
+def parts_of_shown_id(object_id: str) -> list[Part]:
+    """The parts a ``shown_id`` names (unknown codes, and ``"nothing"``, name none)."""
+    return ordered(frozenset(object_id.split(",")) & ALL_PARTS)

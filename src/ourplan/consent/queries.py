@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ourplan.consent.access import Sharing, sharing_for_supporter
 from ourplan.consent.models import (
+    CarerProfile,
     Contribution,
     ContributionVisibility,
     CrisisDisclosure,
@@ -27,6 +30,15 @@ REVISIT_WARNING_DAYS = 14
 
 def current_agreement(supporter: Supporter) -> SharingAgreement | None:
     return SharingAgreement.objects.filter(supporter=supporter, revoked_at__isnull=True).first()
+
+
+def agreements_in_effect(person: Person) -> list[SharingAgreement]:
+    """Every agreement not stopped, soonest to revisit first: each is looked at at a review."""
+    return list(
+        SharingAgreement.objects.filter(person=person, revoked_at__isnull=True)
+        .select_related("supporter")
+        .order_by("revisit_on")
+    )
 
 
 @dataclass
@@ -60,18 +72,61 @@ def network_for(person: Person) -> list[NetworkRow]:
     return rows
 
 
-def supporter_reads(person: Person, limit: int = 200) -> QuerySet[AuditEntry]:
-    """What the person's supporters have viewed of their record, newest first."""
-    users = person.supporters.exclude(user__isnull=True).values_list("user_id", flat=True)
-    return (
-        AuditEntry.objects.filter(
-            person=person,
-            actor_id__in=list(users),
-            action__in=[AuditAction.READ, AuditAction.EXPORT],
+SUPPORTER_VIEW_DAYS_PER_PAGE = 20
+
+
+def supporters_with_logins(person: Person) -> list[Supporter]:
+    """Everyone in the person's life who has (or had) a login, ended supporters included:
+    what they looked at before they left the network is still the person's to see."""
+    return list(person.supporters.exclude(user__isnull=True).order_by("given_name", "family_name"))
+
+
+@dataclass(frozen=True)
+class SupporterViewsDay:
+    day: date
+    entries: list[AuditEntry]  # newest first
+
+
+def supporter_views(
+    person: Person, *, supporters: list[Supporter], page_number: Any
+) -> tuple[Page[Any], list[SupporterViewsDay]]:
+    """What these supporters have viewed of the person's record, a page of days at a time,
+    newest day first."""
+    entries = AuditEntry.objects.filter(
+        person=person,
+        actor_id__in=[supporter.user_id for supporter in supporters],
+        action__in=[AuditAction.READ, AuditAction.EXPORT],
+    ).annotate(day=TruncDate("at"))
+    days = entries.values_list("day", flat=True).distinct().order_by("-day")
+    page = Paginator(days, SUPPORTER_VIEW_DAYS_PER_PAGE).get_page(page_number)
+    on_page = list(page.object_list)
+    by_day: dict[date, list[AuditEntry]] = {day: [] for day in on_page}
+    for entry in entries.filter(day__in=on_page).order_by("-at", "-id"):
+        by_day[entry.day].append(entry)  # type: ignore[attr-defined]
+    return page, [SupporterViewsDay(day, by_day[day]) for day in on_page]
+
+
+def shared_carer_needs(person: Person) -> dict[Any, CarerProfile]:
+    """Carers' own needs that each carer has chosen to show the person, by supporter id."""
+    return {
+        profile.supporter_id: profile
+        for profile in CarerProfile.objects.filter(
+            supporter__person=person, shared_with_person=True
         )
-        .select_related("actor")
-        .order_by("-at", "-id")[:limit]
-    )
+    }
+
+
+def carer_profile_of(supporter: Supporter) -> CarerProfile | None:
+    return CarerProfile.objects.filter(supporter=supporter).first()
+
+
+def recent_check_ins(supporter: Supporter) -> QuerySet[Any]:
+    return supporter.wellbeing_check_ins.all()[:20]
+
+
+def open_contributions_count(person: Person) -> int:
+    """How many things supporters have sent about the person that no one has acknowledged."""
+    return Contribution.objects.filter(person=person, acknowledged_at__isnull=True).count()
 
 
 def crisis_history(person: Person) -> QuerySet[CrisisSharing]:
@@ -171,17 +226,6 @@ def shared_content(person: Person, parts: frozenset[str]) -> dict[str, Any]:
     if Part.REVIEWS in parts:
         content["reviews"] = plan_queries.latest_review(plan)
     return content
-
-
-def object_ids(content: dict[str, Any]) -> dict[str, Any]:
-    """The id each shown part is audited under."""
-    ids: dict[str, Any] = {}
-    for key, value in content.items():
-        if hasattr(value, "pk"):
-            ids[key] = value.pk
-        elif isinstance(value, list):
-            ids[key] = ",".join(str(v.pk) for v in value)[:64]
-    return ids
 
 
 def contributions_for_supporter(supporter: Supporter) -> QuerySet[Contribution]:

@@ -34,6 +34,7 @@ urlpatterns = [
         views.contribution_policy,
         name="contribution_policy",
     ),
+    path("supporting/", views.supporter_home, name="supporter_home"),
     path("supporting/send/", views.contribute, name="contribute"),
     path("supporting/my-needs/", views.my_needs, name="my_needs"),
     path("supporting/my-needs/check-in/", views.check_in, name="check_in"),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,38 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ourplan.accounts.models import Role
-from ourplan.consent import access, forms, queries, services
-from ourplan.consent.models import CarerProfile, Contribution, SharingAgreement
+from ourplan.consent import access, audit_words, forms, queries, services
 from ourplan.consent.parts import ALL_PARTS, ordered
 from ourplan.core import audit
 from ourplan.core.forms import show_validation_error
-from ourplan.core.models import AuditAction
+from ourplan.core.refusal import refuse_unless
 from ourplan.people import access as people_access
-from ourplan.people.models import Person, Supporter
 from ourplan.plans.pdf import pdf_response
-
-Rule = Callable[[Any, Person], bool]
-
-
-def _person(request: HttpRequest, person_id: Any, rule: Rule) -> Person:
-    """The person, if this user passes ``rule``; otherwise refuse without saying whether they exist."""
-    person = Person.objects.select_related("organisation", "team").filter(pk=person_id).first()
-    if person is None or not rule(request.user, person):
-        audit.record(
-            actor=request.user,
-            action=AuditAction.DENIED,
-            object_type="sharing",
-            object_id=person_id,
-        )
-        raise PermissionDenied
-    return person
-
-
-def _refuse(request: HttpRequest, what: str, object_id: Any) -> PermissionDenied:
-    audit.record(
-        actor=request.user, action=AuditAction.DENIED, object_type=what, object_id=object_id
-    )
-    return PermissionDenied()
 
 
 def _is_person(request: HttpRequest) -> bool:
@@ -58,14 +32,19 @@ def _is_person(request: HttpRequest) -> bool:
 @require_GET
 def sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Who is in the person's life, what each can see, and what each has viewed."""
-    person = _person(request, person_id, access.can_view_sharing)
+    person = access.access_sharing(request.user, person_id)
     is_person = _is_person(request)
     network = queries.network_for(person)
     now = timezone.now()
-    profiles = {
-        p.supporter_id: p
-        for p in CarerProfile.objects.filter(supporter__person=person, shared_with_person=True)
-    }
+    profiles = queries.shared_carer_needs(person) if is_person else {}
+    with_logins = queries.supporters_with_logins(person)
+    views_filter = forms.SupporterViewsFilterForm(data=request.GET, supporters=with_logins)
+    chosen = views_filter.chosen_supporter()
+    views_page, views_days = queries.supporter_views(
+        person,
+        supporters=[chosen] if chosen else with_logins,
+        page_number=request.GET.get("page"),
+    )
     context = {
         "person": person,
         "is_person": is_person,
@@ -73,9 +52,11 @@ def sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
         "shared_needs": [
             (row.supporter, profiles[row.supporter.pk])
             for row in network
-            if row.supporter.pk in profiles and is_person
+            if row.supporter.pk in profiles
         ],
-        "reads": queries.supporter_reads(person),
+        "views_filter": views_filter if len(with_logins) > 1 else None,
+        "views_page": views_page,
+        "views_days": audit_words.supporter_view_days(views_days, with_logins),
         "crisis_active": access.active_crisis_sharing(person, now),
         "crisis_history": queries.crisis_history(person)[:10],
         "disclosures": queries.crisis_disclosures(person)[:200],
@@ -89,25 +70,17 @@ def sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
         "can_switch_crisis": access.can_switch_crisis_sharing(request.user, person),
         "can_respond": access.can_respond_to_contributions(request.user, person),
     }
-    audit.record_read(request.user, object_type="sharing", object_id=person.pk, person=person)
     return render(request, "consent/sharing.html", context)
-
-
-def _supporter_of(request: HttpRequest, person: Person, supporter_id: Any) -> Supporter:
-    supporter = Supporter.objects.filter(
-        pk=supporter_id, person=person, ended_at__isnull=True
-    ).first()
-    if supporter is None:
-        raise _refuse(request, "supporter", supporter_id)
-    return supporter
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, person_id: Any, supporter_id: Any) -> HttpResponse:
     """The person chooses, part by part, what one supporter sees."""
-    person = _person(request, person_id, access.can_change_sharing)
-    supporter = _supporter_of(request, person, supporter_id)
+    supporter = access.access_supporter_to_share_with(
+        request.user, person_id, supporter_id, audit_read=request.method == "GET"
+    )
+    person = supporter.person
     current = queries.current_agreement(supporter)
     is_person = _is_person(request)
     initial = (
@@ -156,23 +129,12 @@ def agreement_edit(request: HttpRequest, person_id: Any, supporter_id: Any) -> H
     )
 
 
-def _agreement_of(request: HttpRequest, person: Person, agreement_id: Any) -> SharingAgreement:
-    agreement = (
-        SharingAgreement.objects.select_related("supporter", "person")
-        .filter(pk=agreement_id, person=person)
-        .first()
-    )
-    if agreement is None:
-        raise _refuse(request, "sharing_agreement", agreement_id)
-    return agreement
-
-
 @login_required
 @require_POST
 def agreement_stop(request: HttpRequest, person_id: Any, agreement_id: Any) -> HttpResponse:
     """Stop sharing with a supporter. It takes effect on their next request."""
-    person = _person(request, person_id, access.can_change_sharing)
-    agreement = _agreement_of(request, person, agreement_id)
+    agreement = access.access_agreement(request.user, person_id, agreement_id)
+    person = agreement.person
     if services.agreement_revoke(actor=request.user, agreement=agreement):
         messages.success(
             request,
@@ -188,8 +150,8 @@ def agreement_stop(request: HttpRequest, person_id: Any, agreement_id: Any) -> H
 @require_POST
 def agreement_confirm(request: HttpRequest, person_id: Any, agreement_id: Any) -> HttpResponse:
     """The agreement was looked at again and stays as it is."""
-    person = _person(request, person_id, access.can_change_sharing)
-    agreement = _agreement_of(request, person, agreement_id)
+    agreement = access.access_agreement(request.user, person_id, agreement_id)
+    person = agreement.person
     try:
         services.agreement_confirm(actor=request.user, agreement=agreement)
     except ValidationError as error:
@@ -203,7 +165,10 @@ def agreement_confirm(request: HttpRequest, person_id: Any, agreement_id: Any) -
 @require_http_methods(["GET", "POST"])
 def crisis_sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Staff switch on the person's advance crisis agreement, with a reason, for a limited time."""
-    person = _person(request, person_id, access.can_switch_crisis_sharing)
+    # A GET is the read; a POST is audited as the change it makes.
+    person = access.access_crisis_agreements(
+        request.user, person_id, audit_read=request.method == "GET"
+    )
     form = forms.CrisisSharingForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,9 +184,6 @@ def crisis_sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
             messages.success(request, _("Crisis sharing is on. Everything seen is logged."))
             return redirect("consent:sharing", person_id=person.pk)
     network = queries.network_for(person)
-    audit.record_read(
-        request.user, object_type="crisis_sharing", object_id=person.pk, person=person
-    )
     return render(
         request,
         "consent/crisis_sharing.html",
@@ -238,7 +200,7 @@ def crisis_sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def crisis_sharing_end(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, access.can_switch_crisis_sharing)
+    person = access.access_crisis_agreements(request.user, person_id, audit_read=False)
     active = access.active_crisis_sharing(person, timezone.now())
     if active is not None and services.crisis_sharing_end(actor=request.user, crisis=active):
         messages.success(request, _("Crisis sharing is off."))
@@ -251,8 +213,7 @@ def crisis_sharing_end(request: HttpRequest, person_id: Any) -> HttpResponse:
 @require_GET
 def contributions(request: HttpRequest, person_id: Any) -> HttpResponse:
     """What supporters have sent to the team, with replies and acknowledgements."""
-    person = _person(request, person_id, access.can_respond_to_contributions)
-    audit.record_read(request.user, object_type="contributions", object_id=person.pk, person=person)
+    person = access.access_contributions(request.user, person_id)
     return render(
         request,
         "consent/contributions.html",
@@ -270,10 +231,8 @@ def contributions(request: HttpRequest, person_id: Any) -> HttpResponse:
 def contribution_respond(
     request: HttpRequest, person_id: Any, contribution_id: Any
 ) -> HttpResponse:
-    person = _person(request, person_id, access.can_respond_to_contributions)
-    contribution = Contribution.objects.filter(pk=contribution_id, person=person).first()
-    if contribution is None:
-        raise _refuse(request, "contribution", contribution_id)
+    contribution = access.access_contribution(request.user, person_id, contribution_id)
+    person = contribution.person
     form = forms.RespondForm(data=request.POST)
     if form.is_valid():
         services.contribution_respond(
@@ -289,11 +248,11 @@ def contribution_respond(
 @require_http_methods(["GET", "POST"])
 def carer_support(request: HttpRequest, person_id: Any, supporter_id: Any) -> HttpResponse:
     """Staff see a carer's own needs and record the support offered to them."""
-    person = _person(request, person_id, access.can_respond_to_contributions)
-    supporter = _supporter_of(request, person, supporter_id)
-    if not access.can_view_carer_profile(request.user, supporter):
-        raise _refuse(request, "carer_profile", supporter.pk)
-    profile = CarerProfile.objects.filter(supporter=supporter).first()
+    supporter = access.access_carer_support(
+        request.user, person_id, supporter_id, audit_read=request.method == "GET"
+    )
+    person = supporter.person
+    profile = queries.carer_profile_of(supporter)
     initial = (
         {
             "assessment_offered_on": profile.assessment_offered_on,
@@ -315,9 +274,6 @@ def carer_support(request: HttpRequest, person_id: Any, supporter_id: Any) -> Ht
         else:
             messages.success(request, _("Saved."))
             return redirect("consent:carer_support", person_id=person.pk, supporter_id=supporter.pk)
-    audit.record_read(
-        request.user, object_type="carer_profile", object_id=supporter.pk, person=None
-    )
     return render(
         request,
         "consent/carer_support.html",
@@ -325,7 +281,7 @@ def carer_support(request: HttpRequest, person_id: Any, supporter_id: Any) -> Ht
             "person": person,
             "supporter": supporter,
             "profile": profile,
-            "check_ins": supporter.wellbeing_check_ins.all()[:20],
+            "check_ins": queries.recent_check_ins(supporter),
             "form": form,
         },
     )
@@ -335,8 +291,7 @@ def carer_support(request: HttpRequest, person_id: Any, supporter_id: Any) -> Ht
 @require_GET
 def revisits_due(request: HttpRequest) -> HttpResponse:
     """Sharing agreements on the team's caseload that are due to be looked at again."""
-    if not access.can_view_revisits_due(request.user):
-        raise _refuse(request, "revisits_due", "")
+    refuse_unless(access.can_view_revisits_due(request.user), "consent:revisits_due")
     staff = people_access.staff_member_of(request.user)
     due = list(queries.revisits_due(staff.team_id if staff else None, timezone.localdate()))
     audit.record_listed(
@@ -345,18 +300,11 @@ def revisits_due(request: HttpRequest) -> HttpResponse:
     return render(request, "consent/revisits_due.html", {"due": due, "today": timezone.localdate()})
 
 
-def _supporter(request: HttpRequest) -> Supporter:
-    supporter = access.contributing_supporter(request.user)
-    if supporter is None:
-        raise _refuse(request, "supporter", "")
-    return supporter
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribute(request: HttpRequest) -> HttpResponse:
     """A supporter sends information or a concern to the team. Always possible."""
-    supporter = _supporter(request)
+    supporter = access.access_contributing_supporter(request.user, page="consent:contribute")
     policy = queries.contribution_policy(supporter.person)
     form = forms.ContributionForm(data=request.POST or None, initial={"policy_shown": policy})
     if request.method == "POST" and form.is_valid():
@@ -366,7 +314,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
             show_validation_error(form, error)
         else:
             messages.success(request, _("Sent. The team will read it and let you know."))
-            return redirect("people:supporter_home")
+            return redirect("consent:supporter_home")
     return render(
         request,
         "consent/contribute.html",
@@ -384,8 +332,8 @@ def contribute(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_needs(request: HttpRequest) -> HttpResponse:
     """A carer's own needs and wellbeing: seen by them and staff, by the person only if shared."""
-    supporter = _supporter(request)
-    profile = CarerProfile.objects.filter(supporter=supporter).first()
+    supporter = access.access_contributing_supporter(request.user, page="consent:my_needs")
+    profile = queries.carer_profile_of(supporter)
     form = forms.CarerNeedsForm(
         data=request.POST or None,
         initial={"own_needs": profile.own_needs, "shared_with_person": profile.shared_with_person}
@@ -404,7 +352,7 @@ def my_needs(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "form": form,
             "check_in_form": forms.CheckInForm(),
-            "check_ins": supporter.wellbeing_check_ins.all()[:20],
+            "check_ins": queries.recent_check_ins(supporter),
         },
     )
 
@@ -412,7 +360,7 @@ def my_needs(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def check_in(request: HttpRequest) -> HttpResponse:
-    supporter = _supporter(request)
+    supporter = access.access_contributing_supporter(request.user, page="consent:check_in")
     form = forms.CheckInForm(data=request.POST)
     if form.is_valid():
         services.wellbeing_check_in(actor=request.user, supporter=supporter, **form.cleaned_data)
@@ -422,19 +370,10 @@ def check_in(request: HttpRequest) -> HttpResponse:
     return redirect("consent:my_needs")
 
 
-def supporter_view(request: HttpRequest, supporter: Supporter, *, what: str) -> dict[str, Any]:
-    """What a supporter may see now, audited part by part. Every supporter read goes through here."""
+def _shared_view_context(view: access.SharedView) -> dict[str, Any]:
+    """What a supporter is shown now. Parts outside the agreement are never even loaded."""
+    supporter, sharing = view.supporter, view.sharing
     person = supporter.person
-    sharing = access.sharing_for(request.user, person)
-    content = queries.shared_content(person, sharing.parts)
-    ids = queries.object_ids(content)
-    for part in ordered(sharing.parts):
-        audit.record_read(
-            request.user,
-            object_type=f"{what}:{part}",
-            object_id=ids.get(str(part), person.pk),
-            person=person,
-        )
     if sharing.crisis is not None and sharing.by_crisis:
         services.disclosures_record(
             crisis=sharing.crisis, supporter=supporter, parts=sharing.by_crisis
@@ -447,19 +386,27 @@ def supporter_view(request: HttpRequest, supporter: Supporter, *, what: str) -> 
         "parts": sharing.parts,
         "shared": ordered(sharing.parts),
         "not_shared": ordered(ALL_PARTS - sharing.parts),
-        "content": content,
+        "content": queries.shared_content(person, sharing.parts),
         "lines": list(person.organisation.crisis_lines.all()),
     }
 
 
 @login_required
 @require_GET
+def supporter_home(request: HttpRequest) -> HttpResponse:
+    """What the person shares with this supporter, crisis help, their messages and their own needs."""
+    view = access.access_shared_view(request.user, page="consent:supporter_home")
+    context = _shared_view_context(view)
+    context["contributions"] = queries.contributions_for_supporter(view.supporter)
+    return render(request, "consent/supporter_home.html", context)
+
+
+@login_required
+@require_GET
 def shared_pdf(request: HttpRequest) -> HttpResponse:
     """The parts shared with this supporter, printable. Nothing else is ever in it."""
-    supporter = _supporter(request)
-    if not access.sharing_for(request.user, supporter.person).parts:
-        raise _refuse(request, "shared_copy", supporter.pk)
-    context = supporter_view(request, supporter, what="shared_copy")
+    view = access.access_shared_view(request.user, page="consent:shared_pdf", printed=True)
+    context = _shared_view_context(view)
     context |= {"generated_on": timezone.localdate(), "for_pdf": True}
     return pdf_response(
         render_to_string("consent/shared_copy.html", context, request=request), "shared-plan.pdf"
@@ -470,9 +417,7 @@ def shared_pdf(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contribution_policy(request: HttpRequest) -> HttpResponse:
     """An administrator documents whether people see what their supporters send."""
-    organisation = access.organisation_for_contribution_policy(request.user)
-    if organisation is None:
-        raise PermissionDenied
+    organisation = access.access_organisation_for_contribution_policy(request.user)
     current = queries.contribution_policy_record(organisation.pk)
     form = forms.ContributionPolicyForm(
         data=request.POST or None,

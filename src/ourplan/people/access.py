@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from ourplan.accounts.models import CLINICAL_ROLES, Role
 from ourplan.core import audit
-from ourplan.core.refusal import fetch_or_refuse
+from ourplan.core.refusal import Refused, fetch_or_refuse
 from ourplan.people.models import Person, StaffMember, Supporter
 
 
@@ -136,3 +136,99 @@ def access_person(
     if audit_read:
         audit.record_read(user, object_type="person", object_id=person.pk, person=person)
     return person
+
+
+def access_person_record(
+    user: Any,
+    person_id: object,
+    *,
+    object_type: str,
+    rule: PersonRule = can_view_person,
+    audit_read: bool = True,
+) -> Person:
+    """The person, for a page showing one part of their record named by ``object_type``.
+
+    Pages such as the care team or the network show something of the person's that has
+    no id of its own; its one ``read`` entry is ``object_type`` with the person's id.
+    """
+    person = access_person(user, person_id, rule=rule, audit_read=False)
+    if audit_read:
+        audit.record_read(user, object_type=object_type, object_id=person.pk, person=person)
+    return person
+
+
+def access_care_team(user: Any, person_id: object, *, audit_read: bool = True) -> Person:
+    """The person whose care coordinator this user may change, read as their ``care_team``."""
+    return access_person_record(
+        user,
+        person_id,
+        object_type="care_team",
+        rule=can_change_coordinator,
+        audit_read=audit_read,
+    )
+
+
+def access_supporter(
+    user: Any,
+    person_id: object,
+    supporter_id: object,
+    *,
+    rule: PersonRule = can_edit_person,
+    audit_read: bool = True,
+) -> Supporter:
+    """A current supporter of this person, if ``rule`` lets this user at the person.
+
+    Ended supporters, supporters of someone else and missing ids are all refused the
+    same way, naming the supporter asked for. The read is the supporter's own.
+    """
+    supporter = fetch_or_refuse(
+        Supporter.objects.select_related("person__organisation", "person__team").filter(
+            ended_at__isnull=True
+        ),
+        "supporter",
+        supporter_id,
+        lambda found: str(found.person_id) == str(person_id) and rule(user, found.person),
+    )
+    if audit_read:
+        audit.record_read(
+            user, object_type="supporter", object_id=supporter.pk, person=supporter.person
+        )
+    return supporter
+
+
+def access_own_person(
+    user: Any, *, page: str, rule: PersonRule = can_view_person, audit_read: bool = True
+) -> Person:
+    """The service-user record this login belongs to, if ``rule`` allows; else ``Refused``.
+
+    There is no id to ask for, so a refusal names the ``page``.
+    """
+    person = None
+    if getattr(user, "is_authenticated", False):
+        person = Person.objects.select_related("organisation", "team").filter(user=user).first()
+    if person is None or not rule(user, person):
+        raise Refused("page", page)
+    if audit_read:
+        audit.record_read(user, object_type="person", object_id=person.pk, person=person)
+    return person
+
+
+SupporterRule = Callable[[Any, Supporter], bool]
+
+
+def access_own_supporter_record(
+    user: Any, *, page: str, rule: SupporterRule = can_view_supporter_account
+) -> Supporter:
+    """The supporter record this login belongs to, if ``rule`` allows; else ``Refused``.
+
+    Writes no ``read``: what a supporter sees of the person is read, and audited, by the
+    page that shows it (consent's shared view).
+    """
+    supporter = None
+    if getattr(user, "is_authenticated", False):
+        supporter = (
+            Supporter.objects.select_related("person__organisation").filter(user=user).first()
+        )
+    if supporter is None or not rule(user, supporter):
+        raise Refused("page", page)
+    return supporter

@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "ourplan.people"
     label = "people"
     verbose_name = _("People and organisations")
+
+    def ready(self) -> None:
+        from ourplan.people import audit_words
+
+        audit_words.register()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -17,6 +18,7 @@ from ourplan.people.models import (
     StaffMember,
     Supporter,
 )
+from ourplan.people.nhs_number import normalise_nhs_number
 
 
 def organisation_of(user: Any) -> Organisation | None:
@@ -40,11 +42,21 @@ def person_for_user(user: Any) -> Person | None:
     return Person.objects.select_related("organisation", "team").filter(user=user).first()
 
 
-def supporter_for_user(user: Any) -> Supporter | None:
-    """The supporter record a login belongs to, if any."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Supporter.objects.select_related("person").filter(user=user).first()
+def current_supporters(person: Person) -> QuerySet[Supporter]:
+    """The people in the person's life now (ended supporters are kept but not shown)."""
+    return person.supporters.filter(ended_at__isnull=True)
+
+
+def current_care_team(person: Person) -> QuerySet[CareTeamMembership]:
+    return CareTeamMembership.objects.filter(person=person, ended_on__isnull=True).select_related(
+        "staff__user"
+    )
+
+
+def person_to_edit(person: Person) -> Person:
+    """A separate copy of the person for a form to change, so a rejected form leaves the page's
+    own copy (its title, its links) as saved."""
+    return Person.objects.get(pk=person.pk)
 
 
 def crisis_lines_for(user: Any) -> list[CrisisLine]:
@@ -77,13 +89,13 @@ def caseload(
         )
     search = search.strip()
     if search:
-        digits = search.replace(" ", "")
+        digits = normalise_nhs_number(search)  # stored as ASCII digits: search the same way
         condition = (
             Q(given_name__icontains=search)
             | Q(family_name__icontains=search)
             | Q(preferred_name__icontains=search)
         )
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit():
             condition |= Q(nhs_number__startswith=digits)
         queryset = queryset.filter(condition)
     return queryset.prefetch_related(current_coordinators()).order_by("family_name", "given_name")
@@ -117,3 +129,40 @@ def team_coordinator_loads(team_id: int) -> QuerySet[StaffMember]:
         )
         .order_by("user__last_name", "user__first_name")
     )
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    total: int
+    unallocated: int
+    changed_last_year: int
+
+
+def team_figures(team_id: int, today: date) -> TeamFigures:
+    """How many people the team holds, how many have no care coordinator, and how many changed
+    coordinator in the last year."""
+    team_people = Person.objects.filter(team_id=team_id, restricted_at__isnull=True)
+    year_ago = today - timedelta(days=365)
+    total = team_people.count()
+    with_current = (
+        team_people.filter(care_team__is_coordinator=True, care_team__ended_on__isnull=True)
+        .distinct()
+        .count()
+    )
+    changed = (
+        team_people.filter(care_team__is_coordinator=True, care_team__ended_on__gt=year_ago)
+        .distinct()
+        .count()
+    )
+    return TeamFigures(total=total, unallocated=total - with_current, changed_last_year=changed)
+
+
+def organisation_teams(organisation: Organisation) -> QuerySet[Any]:
+    """The organisation's teams, each with how many staff and people it has."""
+    return organisation.teams.annotate(
+        staff_count=Count("staff", distinct=True), people_count=Count("caseload", distinct=True)
+    )
+
+
+def organisation_staff(organisation: Organisation) -> QuerySet[StaffMember]:
+    return StaffMember.objects.filter(organisation=organisation).select_related("user", "team")

@@ -161,11 +161,6 @@ def supporter_create(*, actor: Any, person: Person, **fields: Any) -> Supporter:
 
 
 @transaction.atomic
-def supporter_update(*, actor: Any, supporter: Supporter, fields: dict[str, Any]) -> Supporter:
-    return _save_supporter(supporter, actor=actor, fields=fields, action=AuditAction.UPDATE)
-
-
-@transaction.atomic
 def coordinator_change(
     *, actor: Any, person: Person, coordinator: StaffMember, on: date, reason: str = ""
 ) -> CareTeamMembership:

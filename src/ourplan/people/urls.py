@@ -16,7 +16,6 @@ urlpatterns = [
     path("people/<uuid:person_id>/invite/", views.invite, name="invite"),
     path("me/", views.my_home, name="my_home"),
     path("me/details/", views.my_details, name="my_details"),
-    path("supporting/", views.supporter_home, name="supporter_home"),
     path("team/", views.team_overview, name="team_overview"),
     path("organisation/", views.organisation, name="organisation"),
 ]

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ourplan.accounts.models import Role
 from ourplan.accounts.services import invitation_create
 from ourplan.core import audit
 from ourplan.core.forms import show_validation_error
+from ourplan.core.refusal import refuse_unless
 from ourplan.people import access, queries, services
 from ourplan.people.forms import (
     CoordinatorChangeForm,
@@ -30,32 +27,14 @@ from ourplan.people.forms import (
     SelfDetailsForm,
     SupporterForm,
 )
-from ourplan.people.models import CareTeamMembership, Person, StaffMember, Supporter
 
 PAGE_SIZE = 50
-
-
-def _person_or_404(
-    request: HttpRequest,
-    person_id: Any,
-    rule: Callable[[Any, Person], bool] = access.can_view_person,
-) -> Person:
-    """Fetch a person only if this user may act on them; otherwise a 403 that reveals nothing."""
-    person = Person.objects.select_related("team", "organisation").filter(pk=person_id).first()
-    if person is None or not rule(request.user, person):
-        if person is not None:
-            audit.record(
-                actor=request.user, action="denied", object_type="person", object_id=person_id
-            )
-        raise PermissionDenied
-    return person
 
 
 @login_required
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
-    if not access.can_view_caseload(request.user):
-        raise PermissionDenied
+    refuse_unless(access.can_view_caseload(request.user), "people:caseload")
     form = SearchForm(data=request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     only_mine = form.is_valid() and form.cleaned_data["mine"]
@@ -83,8 +62,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
-    if not access.can_create_person(request.user):
-        raise PermissionDenied
+    refuse_unless(access.can_create_person(request.user), "people:person_new")
     me = access.staff_member_of(request.user)
     assert me is not None and me.team is not None
     form = NewPersonForm(data=request.POST or None, team=me.team)
@@ -110,26 +88,24 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = _person_or_404(request, person_id)
-    if request.user.role == "service_user":  # type: ignore[union-attr]
+    is_the_person = getattr(request.user, "role", None) == Role.SERVICE_USER
+    # The person is sent to their own home page, which writes the read; the redirect shows nothing.
+    person = access.access_person(request.user, person_id, audit_read=not is_the_person)
+    if is_the_person:
         return redirect("people:my_home")
     history = queries.coordinator_history(person)
     today = timezone.localdate()
-    audit.record_read(request.user, object_type="person", object_id=person.pk, person=person)
     context = {
         "person": person,
         "age": person.age_on(today),
-        "supporters": person.supporters.filter(ended_at__isnull=True),
-        "care_team": CareTeamMembership.objects.filter(
-            person=person, ended_on__isnull=True
-        ).select_related("staff__user"),
+        "supporters": queries.current_supporters(person),
+        "care_team": queries.current_care_team(person),
         "coordinator_history": history,
         "current_coordinator": next((m for m in history if m.ended_on is None), None),
         "continuity": queries.continuity_for(history, today),
         "can_edit": access.can_edit_person(request.user, person),
         "can_invite": access.can_invite(request.user, person),
         "invitation_link": request.session.pop("ourplan_invitation_link", None),
-        "open_contributions": person.contributions.filter(acknowledged_at__isnull=True).count(),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -137,8 +113,13 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = _person_or_404(request, person_id, access.can_edit_person)
-    form = PersonForm(data=request.POST or None, instance=Person.objects.get(pk=person.pk))
+    person = access.access_person(
+        request.user,
+        person_id,
+        rule=access.can_edit_person,
+        audit_read=request.method == "GET",
+    )
+    form = PersonForm(data=request.POST or None, instance=queries.person_to_edit(person))
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
@@ -148,8 +129,6 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Details saved."))
             return redirect("people:person", person_id=person.pk)
-    else:
-        audit.record_read(request.user, object_type="person", object_id=person.pk, person=person)
     return render(
         request,
         "people/person_form.html",
@@ -164,7 +143,12 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def supporter_new(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = _person_or_404(request, person_id, access.can_edit_person)
+    person = access.access_person(
+        request.user,
+        person_id,
+        rule=access.can_edit_person,
+        audit_read=request.method == "GET",
+    )
     form = SupporterForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,7 +164,7 @@ def supporter_new(request: HttpRequest, person_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def coordinator_change(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = _person_or_404(request, person_id, access.can_change_coordinator)
+    person = access.access_care_team(request.user, person_id, audit_read=request.method == "GET")
     form = CoordinatorChangeForm(data=request.POST or None, team=person.team)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,8 +180,6 @@ def coordinator_change(request: HttpRequest, person_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Care coordinator updated."))
             return redirect("people:person", person_id=person.pk)
-    else:
-        audit.record_read(request.user, object_type="care_team", object_id=person.pk, person=person)
     return render(
         request,
         "people/coordinator_form.html",
@@ -209,17 +191,19 @@ def coordinator_change(request: HttpRequest, person_id: str) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, person_id: str) -> HttpResponse:
     """Issue an invitation link for the person, or for one of their supporters."""
-    person = _person_or_404(request, person_id, access.can_invite)
     supporter_id = request.POST.get("supporter")
-    supporter = None
-    if supporter_id:
-        supporter = (
-            Supporter.objects.filter(pk=supporter_id, person=person, ended_at__isnull=True).first()
-            if _is_uuid(supporter_id)
-            else None
+    supporter = (
+        access.access_supporter(
+            request.user, person_id, supporter_id, rule=access.can_invite, audit_read=False
         )
-        if supporter is None:
-            raise PermissionDenied
+        if supporter_id
+        else None
+    )
+    person = (
+        supporter.person
+        if supporter
+        else access.access_person(request.user, person_id, rule=access.can_invite, audit_read=False)
+    )
     try:
         issued = invitation_create(
             actor=request.user, person=None if supporter else person, supporter=supporter
@@ -239,32 +223,19 @@ def invite(request: HttpRequest, person_id: str) -> HttpResponse:
     return redirect("people:person", person_id=person.pk)
 
 
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
 @login_required
 @require_GET
 def my_home(request: HttpRequest) -> HttpResponse:
     """The person's own home: their details, their care coordinator and the people in their life."""
-    person = queries.person_for_user(request.user)
-    if person is None or not access.can_view_person(request.user, person):
-        raise PermissionDenied
+    person = access.access_own_person(request.user, page="people:my_home")
     history = queries.coordinator_history(person)
-    audit.record_read(request.user, object_type="person", object_id=person.pk, person=person)
     return render(
         request,
         "people/my_home.html",
         {
             "person": person,
             "coordinator": next((m for m in history if m.ended_on is None), None),
-            "supporters": person.supporters.filter(ended_at__isnull=True),
+            "supporters": queries.current_supporters(person),
         },
     )
 
@@ -272,10 +243,13 @@ def my_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_details(request: HttpRequest) -> HttpResponse:
-    person = queries.person_for_user(request.user)
-    if person is None or not access.can_edit_own_details(request.user, person):
-        raise PermissionDenied
-    form = SelfDetailsForm(data=request.POST or None, instance=Person.objects.get(pk=person.pk))
+    person = access.access_own_person(
+        request.user,
+        page="people:my_details",
+        rule=access.can_edit_own_details,
+        audit_read=request.method == "GET",
+    )
+    form = SelfDetailsForm(data=request.POST or None, instance=queries.person_to_edit(person))
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
@@ -290,51 +264,21 @@ def my_details(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your details are saved."))
             return redirect("people:my_home")
-    else:
-        audit.record_read(request.user, object_type="person", object_id=person.pk, person=person)
     return render(request, "people/my_details.html", {"form": form, "person": person})
 
 
 @login_required
 @require_GET
-def supporter_home(request: HttpRequest) -> HttpResponse:
-    """What the person shares with this supporter, crisis help, their messages and their own needs."""
-    from ourplan.consent.queries import contributions_for_supporter
-    from ourplan.consent.views import supporter_view
-
-    supporter = queries.supporter_for_user(request.user)
-    if supporter is None or not access.can_view_supporter_account(request.user, supporter):
-        raise PermissionDenied
-    context = supporter_view(request, supporter, what="supporter_home")
-    context["contributions"] = contributions_for_supporter(supporter)
-    return render(request, "people/supporter_home.html", context)
-
-
-@login_required
-@require_GET
 def team_overview(request: HttpRequest) -> HttpResponse:
-    if not access.can_view_team_overview(request.user):
-        raise PermissionDenied
+    refuse_unless(access.can_view_team_overview(request.user), "people:team_overview")
     me = access.staff_member_of(request.user)
     assert me is not None and me.team_id is not None
-    team_people = Person.objects.filter(team_id=me.team_id, restricted_at__isnull=True)
-    year_ago = timezone.localdate() - timedelta(days=365)
-    total = team_people.count()
-    with_current = (
-        team_people.filter(care_team__is_coordinator=True, care_team__ended_on__isnull=True)
-        .distinct()
-        .count()
-    )
-    changed = (
-        team_people.filter(care_team__is_coordinator=True, care_team__ended_on__gt=year_ago)
-        .distinct()
-        .count()
-    )
+    figures = queries.team_figures(me.team_id, timezone.localdate())
     context = {
         "team": me.team,
-        "total": total,
-        "unallocated": total - with_current,
-        "changed_last_year": changed,
+        "total": figures.total,
+        "unallocated": figures.unallocated,
+        "changed_last_year": figures.changed_last_year,
         "coordinators": queries.team_coordinator_loads(me.team_id),
     }
     return render(request, "people/team_overview.html", context)
@@ -343,27 +287,18 @@ def team_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def organisation(request: HttpRequest) -> HttpResponse:
-    if not access.can_view_organisation_settings(request.user):
-        raise PermissionDenied
+    refuse_unless(access.can_view_organisation_settings(request.user), "people:organisation")
     me = access.staff_member_of(request.user)
     assert me is not None
     org = me.organisation
-    teams = org.teams.annotate(
-        staff_count=Count("staff", distinct=True), people_count=Count("caseload", distinct=True)
-    )
-    staff = StaffMember.objects.filter(organisation=org).select_related("user", "team")
-    from ourplan.consent.models import ContributionVisibility  # consent builds on people
-    from ourplan.consent.queries import contribution_policy_of
-
-    policy_label = ContributionVisibility(contribution_policy_of(org.pk)).label
+    # Sections from the apps built on people (the contribution policy) are template tags.
     return render(
         request,
         "people/organisation.html",
         {
             "organisation": org,
-            "teams": teams,
-            "staff": staff,
+            "teams": queries.organisation_teams(org),
+            "staff": queries.organisation_staff(org),
             "crisis_lines": org.crisis_lines.all(),
-            "contribution_policy_label": policy_label,
         },
     )

@@ -24,7 +24,7 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
         return items
     if role == Role.SUPPORTER:
         return [
-            (reverse("people:supporter_home"), _("Home")),
+            (reverse("consent:supporter_home"), _("Home")),
             (reverse("consent:contribute"), _("Tell the team")),
             (reverse("consent:my_needs"), _("Your own needs")),
         ]

@@ -1,0 +1,60 @@
+"""What one allowed GET of each people URL leaves in the audit log (merged by
+tests/foundation/test_permission_matrix.py, which keeps the people rows of the matrix itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# The (object_type, object_id) of the `read` entries with the standing person that one GET
+# writes, or "no person record" for none.
+ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[str, object]]]
+
+NO_PERSON_RECORD: ReadSpec = "no person record"
+# POST-only URLs refuse a GET (405), so it writes no read entry.
+GET_REFUSED: ReadSpec = NO_PERSON_RECORD
+
+
+def _person_read(object_type: str) -> ReadSpec:
+    """One read of the standing person's record (or a part of it named by the person's id)."""
+
+    def spec(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:
+        return [(object_type, str(standing.person.pk))]
+
+    return spec
+
+
+def _person_page(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:
+    """Staff read the person's page; the person is redirected to their own home, unread."""
+    if role == "person":
+        return []
+    return [("person", str(standing.person.pk))]
+
+
+def _own_record(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:
+    """A service user's own home and details read their own record: the standing person's
+    for "person"; "other_person" reads only their own, so nothing of the standing person's."""
+    if role == "person":
+        return [("person", str(standing.person.pk))]
+    return []
+
+
+def _lists_people(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:
+    """The caseload writes one `searched` entry per person shown, and no reads."""
+    return []
+
+
+PEOPLE_READS: dict[str, ReadSpec] = {
+    "people:caseload": _lists_people,
+    "people:person_new": NO_PERSON_RECORD,
+    "people:person": _person_page,
+    "people:person_edit": _person_read("person"),
+    "people:supporter_new": _person_read("person"),
+    "people:coordinator_change": _person_read("care_team"),
+    "people:invite": GET_REFUSED,
+    "people:my_home": _own_record,
+    "people:my_details": _own_record,
+    "people:team_overview": NO_PERSON_RECORD,
+    "people:organisation": NO_PERSON_RECORD,
+}
