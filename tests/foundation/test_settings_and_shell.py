@@ -20,9 +20,12 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
         "OURPLAN_SECRET_KEY": "x" * 30 + "-production-secret-for-the-check-0123456789",
         "OURPLAN_ALLOWED_HOSTS": "ourplan.example.nhs.uk",
         "OURPLAN_DATA_DIR": str(tmp_path),
+        # Production runs on PostgreSQL (the check does not connect to it).
+        "DATABASE_URL": "postgres://ourplan_app@db.internal:5432/ourplan",
         "DJANGO_SETTINGS_MODULE": "ourplan.config.settings",
     }
     env.pop("OURPLAN_DEBUG", None)
+    env.pop("OURPLAN_ALLOW_SQLITE_IN_PRODUCTION", None)
     # The browser tests allow async-unsafe ORM calls in this process; a server must not.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "ourplan.accounts.middleware.SessionLifetimeMiddleware",
     "ourplan.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "ourplan.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ourplan.core.middleware.NoStoreMiddleware",
@@ -122,13 +122,26 @@ DATABASES = {
         conn_max_age=int(os.environ.get("OURPLAN_DB_CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a writer instead of failing at once when the dev server and a
-    # command touch the database together.
-    # WAL lets readers carry on while one request writes (every page writes audit rows),
-    # and NORMAL sync is safe with WAL: measured 2-4 ms off each page (docs/benchmarks.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+# SQLite under concurrent requests: every write transaction takes the write lock when it
+# begins (IMMEDIATE) and waits up to `timeout` seconds for it. A transaction that read first
+# and only then wrote (the default, DEFERRED) cannot wait: SQLite fails it at once with
+# "database is locked" when another request wrote in between.
+# WAL lets readers carry on while one request writes (every page writes audit rows),
+# and NORMAL sync is safe with WAL: measured 2-4 ms off each page (docs/benchmarks.md).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+USING_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if USING_SQLITE:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+# Production runs on PostgreSQL; SQLite only on purpose (e.g. a one-machine trial).
+ALLOW_SQLITE_IN_PRODUCTION = env_flag("OURPLAN_ALLOW_SQLITE_IN_PRODUCTION", default=False)
+if PRODUCTION and USING_SQLITE and not ALLOW_SQLITE_IN_PRODUCTION:
+    raise RuntimeError(
+        "OURPLAN_ENV=production needs DATABASE_URL (PostgreSQL). To run on SQLite anyway, "
+        "set OURPLAN_ALLOW_SQLITE_IN_PRODUCTION=1 (docs/operations.md)."
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -171,14 +184,21 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 # Failed logins (django-axes): lock the username from that address after 5
-# failures for 15 minutes.
+# failures for 15 minutes, and lock an address out after 30 failures for any usernames.
+# The address is the real client's, read from X-Forwarded-For behind OURPLAN_PROXY_COUNT
+# trusted proxies (ourplan.accounts.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("OURPLAN_LOGIN_FAILURE_LIMIT", "5"))
+OURPLAN_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("OURPLAN_LOGIN_ADDRESS_FAILURE_LIMIT", "30")
+)
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("OURPLAN_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "ourplan.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("OURPLAN_PROXY_COUNT", "0")) or None
+OURPLAN_PROXY_COUNT = int(os.environ.get("OURPLAN_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "ourplan.accounts.lockout.client_address"
+AXES_HANDLER = "ourplan.accounts.lockout.UsernameAndAddressHandler"
 
 INVITATION_LIFETIME = timedelta(hours=int(os.environ.get("OURPLAN_INVITATION_HOURS", "72")))
 OTP_TOTP_ISSUER = "ourplan"
@@ -253,6 +273,11 @@ EMAIL_BACKEND = os.environ.get(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A refusal is expected, and audited: one warning line, not a traceback.
+        "refusals_without_traceback": {"()": "ourplan.core.request_log.RefusalsWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_without_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("OURPLAN_LOG_LEVEL", "WARNING")},
 }
