@@ -141,10 +141,3 @@ def user_disable(*, actor: Any, user: User) -> User:
     user.refresh_from_db()
     audit.record(actor=actor, action=AuditAction.UPDATE, object_type="user", object_id=user.pk)
     return user
-
-
-@transaction.atomic
-def sessions_end_all(*, actor: Any, user: User) -> None:
-    """End every session of a user, e.g. after a lost phone."""
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    audit.record(actor=actor, action=AuditAction.UPDATE, object_type="user", object_id=user.pk)

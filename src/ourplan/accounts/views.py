@@ -39,12 +39,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # login() starts a new session id, so a session fixed before login is useless.
         login(request, form.user_cache, backend="django.contrib.auth.backends.ModelBackend")
+        new_session_id(request)
         if user_must_verify(request.user):
             return redirect(f"{_two_factor_url()}?next={_safe_next(request)}")
         return redirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+def new_session_id(request: HttpRequest) -> None:
+    """Issue a new session id after each authentication step (password, code, invitation).
+
+    A session id seen before a step (fixed by an attacker, or captured after the password
+    but before the security code) must not carry the rights that step grants. Django's
+    login() does not change the id when the same user logs in again, nor does django-otp
+    when the code is given, so every step asks for a new one here.
+    """
+    request.session.cycle_key()
 
 
 def _two_factor_url() -> str:
@@ -74,6 +85,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 )
             elif device is not None and device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
+                new_session_id(request)
                 return redirect(_safe_next(request))
             else:
                 form.add_error(
@@ -95,6 +107,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             request.session.pop(_PENDING_DEVICE, None)
             otp_login(request, device)
+            new_session_id(request)
             messages.success(
                 request,
                 _("Two-step verification is set up. You will need your app each time you log in."),
@@ -146,6 +159,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             show_validation_error(form, error, fallback_field="password")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            new_session_id(request)
             messages.success(request, _("Your account is ready. Welcome to ourplan."))
             return redirect("site:home")
     target = invitation.person or invitation.supporter
