@@ -205,3 +205,109 @@ def test_a_person_can_change_their_own_contact_details_but_not_their_nhs_number(
     standing.person.refresh_from_db()
     assert standing.person.preferred_name == "Addie"
     assert standing.person.nhs_number == "9434765919"
+
+
+# NHS numbers in other scripts' digits: one canonical form, stored, compared and searched.
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "9434765919",
+        "943 476 5919",
+        "943-476-5919",
+        "943\u2013476\u20135919",  # en dashes
+        "943\u00a0476\u00a05919",  # no-break spaces
+        "9434765919".translate(ARABIC_INDIC),
+        "943 476 5919".translate(FULL_WIDTH),
+    ],
+)
+def test_an_nhs_number_written_any_way_has_one_canonical_form(written: str) -> None:
+    from ourplan.people.nhs_number import canonical_nhs_number, looks_like_nhs_number
+
+    assert canonical_nhs_number(written) == "9434765919"
+    assert looks_like_nhs_number(written)
+
+
+@pytest.mark.parametrize(
+    "text", ["9434765918".translate(ARABIC_INDIC), "943476591x", "94347659190", "", "phone 0300"]
+)
+def test_text_that_is_not_one_valid_nhs_number_has_no_canonical_form(text: str) -> None:
+    from ourplan.people.nhs_number import canonical_nhs_number, looks_like_nhs_number
+
+    assert canonical_nhs_number(text) is None
+    assert not looks_like_nhs_number(text)
+
+
+def test_a_duplicate_nhs_number_in_arabic_indic_digits_is_refused(
+    standing: Any, client_for: Any
+) -> None:
+    before = Person.objects.count()
+    response = client_for(standing.coordinator).post(
+        reverse("people:person_new"),
+        _new_person_form(standing.person.nhs_number.translate(ARABIC_INDIC)),
+    )
+    assert response.status_code == 200
+    assert "Another person already has this NHS number" in response.content.decode()
+    assert Person.objects.count() == before
+
+
+def test_a_person_added_in_arabic_indic_digits_is_stored_in_ascii_and_found_by_search(
+    standing: Any, client_for: Any
+) -> None:
+    client = client_for(standing.coordinator)
+    response = client.post(
+        reverse("people:person_new"), _new_person_form("9000000009".translate(ARABIC_INDIC))
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(given_name="Cai")
+    assert person.nhs_number == "9000000009"
+    for typed in ("900 000 0009", "9000000009".translate(ARABIC_INDIC), "9000"):
+        found = client.get(reverse("people:caseload"), {"q": typed}).context["page"]
+        assert person in list(found), typed
+
+
+def test_the_service_stores_the_canonical_form_too(standing: Any) -> None:
+    person = services.person_create(
+        actor=standing.coordinator,
+        team=standing.team,
+        given_name="Dai",
+        family_name="Service",
+        date_of_birth=date(1970, 1, 1),
+        nhs_number="900 000 0009".translate(FULL_WIDTH),
+    )
+    person.refresh_from_db()
+    assert person.nhs_number == "9000000009"
+
+
+def _canonicalising_migration() -> Any:
+    import importlib
+
+    return importlib.import_module("ourplan.people.migrations.0003_nhs_numbers_in_ascii_digits")
+
+
+def test_the_migration_turns_stored_numbers_into_ascii_digits(standing: Any) -> None:
+    from django.apps import apps
+
+    ascii_digits = standing.other_person.nhs_number
+    Person.objects.filter(pk=standing.other_person.pk).update(
+        nhs_number=ascii_digits.translate(ARABIC_INDIC)
+    )
+    _canonicalising_migration().canonicalise_nhs_numbers(apps, None)
+    standing.other_person.refresh_from_db()
+    assert standing.other_person.nhs_number == ascii_digits
+
+
+def test_the_migration_stops_at_two_records_for_one_number(standing: Any) -> None:
+    from django.apps import apps
+
+    from factories import make_person
+
+    twin = make_person(standing.team, standing.person.nhs_number.translate(ARABIC_INDIC))
+    with pytest.raises(RuntimeError, match="same NHS number"):
+        _canonicalising_migration().canonicalise_nhs_numbers(apps, None)
+    twin.refresh_from_db()
+    assert twin.nhs_number == standing.person.nhs_number.translate(ARABIC_INDIC)
