@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils
 export OURPLAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test lint bench e2e messages css clean system-packages python-packages node-packages
+.PHONY: install run test lint bench e2e messages css clean system-packages python-packages node-packages lock audit
 
 install: system-packages python-packages node-packages css messages
 
@@ -22,10 +22,29 @@ system-packages:
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
 
+# Python packages exactly as locked in requirements.lock (each file checked against its
+# hash, pip and setuptools included), then ourplan itself without resolving anything again.
 python-packages: $(VENV)/bin/activate
-	@if [ ! -f $(VENV)/.installed ] || [ pyproject.toml -nt $(VENV)/.installed ]; then \
-	  $(PIP) install -q --upgrade pip && $(PIP) install -q -e ".[dev]" && touch $(VENV)/.installed; \
+	@if [ ! -f $(VENV)/.installed ] || [ requirements.lock -nt $(VENV)/.installed ] || [ pyproject.toml -nt $(VENV)/.installed ]; then \
+	  $(PIP) install -q --require-hashes -r requirements.lock && \
+	  $(PIP) install -q --no-deps --no-build-isolation -e . && touch $(VENV)/.installed; \
 	fi
+
+# Re-pin the Python packages after changing pyproject.toml (docs/operations.md). The lock
+# records PyPI's own files, so pip's local configuration (mirrors, find-links) is ignored.
+# LOCK_FLAGS=--upgrade moves every package to its newest allowed version.
+lock: python-packages
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile --quiet \
+	  --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --extra dev \
+	  $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+
+# Known vulnerabilities in every locked package. Needs the vulnerability data on the
+# network (PyPI's JSON API, or AUDIT_SERVICE=osv); --strict fails rather than passing a
+# package it could not check (docs/security.md). Not part of `make test`.
+AUDIT_SERVICE ?= pypi
+audit: python-packages
+	$(VENV)/bin/pip-audit --requirement requirements.lock --disable-pip --strict \
+	  --vulnerability-service $(AUDIT_SERVICE) --progress-spinner off
 
 node-packages:
 	@if [ ! -f node_modules/.installed ] || [ package.json -nt node_modules/.installed ]; then \
