@@ -13,7 +13,7 @@ from record_access_builders import days_ago, logged, visible_text
 
 from ourplan.core import record_words
 from ourplan.core.models import AuditAction, AuditEntry
-from ourplan.record_access.queries import GROUPS_PER_PAGE
+from ourplan.record_access.queries import GROUPS_PER_PAGE, LINES_SHOWN
 
 URL = "record_access:mine"
 
@@ -173,7 +173,9 @@ def test_filters_by_who_by_part_and_by_dates(standing: Any, client_for: Any) -> 
     coordinator, clinician = standing.coordinator.display_name, standing.clinician.display_name
     assert shown(who=standing.clinician.pk) == [(1, clinician), (5, clinician)]
     form = _page(client).context["form"]
-    crisis = next(value for value, label in form.fields["part"].choices if label == "Crisis plan")
+    parts = [label for _value, label in form.fields["part"].choices]
+    assert parts == ["Any part", "Crisis plan", "Personal details and care team"]
+    crisis = "Crisis plan"
     assert shown(part=crisis) == [(5, clinician), (5, coordinator)]
     assert shown(date_from=days_ago(6).date(), date_to=days_ago(2).date()) == [
         (5, clinician),
@@ -194,7 +196,8 @@ def test_filters_by_who_by_part_and_by_dates(standing: Any, client_for: Any) -> 
 def test_pages_hold_a_fixed_number_of_groups_and_keep_the_filters(
     standing: Any, client_for: Any
 ) -> None:
-    for day in range(20):
+    days = 3 * GROUPS_PER_PAGE - 2  # the last of three pages is not full
+    for day in range(days):
         logged(
             standing.coordinator, standing.person, "person", standing.person.pk, at=days_ago(day)
         )
@@ -205,13 +208,22 @@ def test_pages_hold_a_fixed_number_of_groups_and_keep_the_filters(
     last = _page(client, who=standing.coordinator.pk, page=3)
 
     assert len(first.context["result"].groups) == GROUPS_PER_PAGE
-    assert len(last.context["result"].groups) == 20 - 2 * GROUPS_PER_PAGE
+    assert len(last.context["result"].groups) == GROUPS_PER_PAGE - 2
     html = first.content.decode()
     assert 'class="nhsuk-pagination nhsuk-pagination--numbered"' in html
     assert f"?who={standing.coordinator.pk}&amp;page=2" in html
     assert "Page 1 of 3." in html
     # A page past the end shows the last page rather than failing.
     assert _page(client, page=99).context["result"].page.number == 3
+
+
+def test_a_busy_day_folds_all_but_the_first_few_things_away(standing: Any, client_for: Any) -> None:
+    for number in range(LINES_SHOWN + 3):
+        logged(standing.coordinator, standing.person, "goal", number, at=days_ago(1, 9, number))
+    group = _page(client_for(standing.person_user)).context["result"].groups[0]
+    assert (len(group.first_lines), len(group.more_lines)) == (LINES_SHOWN, 3)
+    html = _page(client_for(standing.person_user)).content.decode()
+    assert "3 more things" in html
 
 
 def test_a_page_costs_the_same_queries_however_long_the_log(standing: Any, client_for: Any) -> None:
@@ -251,3 +263,34 @@ def test_each_object_type_is_put_into_words_once_per_page(
 
     assert len(calls) == 1
     assert "Test thing 0" in text
+
+
+def test_titled_objects_of_one_kind_are_one_part_in_the_filter(
+    standing: Any, client_for: Any
+) -> None:
+    from ourplan.plans import services as plans
+
+    plan = plans.plan_start(actor=standing.coordinator, person=standing.person)
+    area = plans.life_areas_for(standing.organisation).first()
+    walk, cook = (
+        plans.goal_add(actor=standing.coordinator, plan=plan, text=text, life_area=area)
+        for text in ("Walk to the park", "Cook on Sundays")
+    )
+    logged(standing.coordinator, standing.person, "goal", walk.pk, at=days_ago(3))
+    logged(standing.clinician, standing.person, "goal", cook.pk, at=days_ago(2))
+    logged(standing.clinician, standing.person, "crisis_plan", 1, at=days_ago(1))
+    client = client_for(standing.person_user)
+
+    choices = _page(client).context["form"].fields["part"].choices
+    assert ("Goal", "Goal") in choices
+    goals = _page(client, part="Goal").context["result"].groups
+    # The two looks, and adding the goals (which the service logged too); nothing else.
+    assert {line.what for group in goals for line in group.lines} == {
+        "Goal: ‘Cook on Sundays’",
+        "Goal: ‘Walk to the park’",
+    }
+    assert len(goals) == 3
+    # A part that is not in the log matches nothing, and says so.
+    nothing = _page(client, part="Nothing like this")
+    assert nothing.context["result"].groups == []
+    assert "Nothing matches those filters." in nothing.content.decode()

@@ -100,7 +100,7 @@ def test_the_lead_answers_and_the_person_sees_the_status_and_the_answer(
     question = RecordAccessQuestion.objects.get()
     waiting = visible_text(person.get(reverse("record_access:mine")).content.decode())
     assert "Your questions Waiting for an answer" in waiting
-    assert "You asked about this. Waiting for an answer." in waiting
+    assert "You asked about this: waiting for an answer" in waiting
 
     lead = client_for(standing.manager)
     page = lead.get(reverse("record_access:question", args=[question.pk]))

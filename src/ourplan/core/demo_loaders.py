@@ -12,6 +12,7 @@ DEMO_LOADERS = (
     "ourplan.plans.demo.load_demo_plans",
     "ourplan.consent.demo.load_demo_consent",
     "ourplan.studies.demo.load_demo_study",
+    "ourplan.record_access.demo.load_demo_record_access",
 )
 
 

@@ -40,7 +40,7 @@ class FilterForm(NhsForm):
 
     def filters(self) -> Filters:
         """What was asked for. Read before the choices are known, so who and part are taken as
-        sent: an id or a type that is not in the person's log simply matches nothing."""
+        sent: a person or a part that is not in the person's log simply matches nothing."""
         if not self.is_bound:
             return Filters()
         self.is_valid()
@@ -49,7 +49,7 @@ class FilterForm(NhsForm):
         part = str(self.data.get("part", ""))
         return Filters(
             actor_id=int(who) if who.isdigit() else None,
-            object_types=tuple(part.split(",")) if part else (),
+            part=part,
             date_from=cleaned.get("date_from"),
             date_to=cleaned.get("date_to"),
         )

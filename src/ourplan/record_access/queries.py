@@ -4,10 +4,10 @@ A person is shown what others did with their record: reads, exports and changes.
 appearances (a caseload page shows many people at once), refusals and the person's own
 actions are kept in the log but left out here, so what is left can be read.
 
-A page is built from the log in a fixed number of queries, however long the log: the
-groups (one per day and person who looked) are counted and paged in the database, then
-only the entries of the groups on the page are fetched and put into words, with one
-query per object type (``core.record_words``).
+A page is built in a fixed number of queries, however long the log: the groups (one per
+day and person who looked) are counted and paged in the database, only the entries of
+the groups on the page are fetched, and the objects the log names are put into words
+once, with one query per object type (``core.record_words``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,8 +39,12 @@ SHOWN_ACTIONS = (
     AuditAction.UPDATE,
     AuditAction.DELETE,
 )
-# Groups (one day, one person who looked) per page: short enough to read on a phone.
-GROUPS_PER_PAGE = 8
+# Groups (one day, one person who looked) per page: under three screens of a phone.
+GROUPS_PER_PAGE = 6
+# Lines shown of each group before the rest fold into "N more things".
+LINES_SHOWN = 4
+# Questions listed at the top of the first page: every open one first, then the latest answers.
+QUESTIONS_SHOWN = 3
 
 
 def record_access_for(person: Person) -> QuerySet[AuditEntry]:
@@ -56,13 +60,13 @@ class Filters:
     """What the person has narrowed the list to; empty values mean everything."""
 
     actor_id: int | None = None
-    object_types: tuple[str, ...] = ()
+    part: str = ""  # a part of the record, in the words the filter offers it
     date_from: date | None = None
     date_to: date | None = None
 
     @property
     def any(self) -> bool:
-        return bool(self.actor_id or self.object_types or self.date_from or self.date_to)
+        return bool(self.actor_id or self.part or self.date_from or self.date_to)
 
 
 def _start_of(day: date) -> datetime:
@@ -72,8 +76,6 @@ def _start_of(day: date) -> datetime:
 def filtered(entries: QuerySet[AuditEntry], filters: Filters) -> QuerySet[AuditEntry]:
     if filters.actor_id:
         entries = entries.filter(actor_id=filters.actor_id)
-    if filters.object_types:
-        entries = entries.filter(object_type__in=filters.object_types)
     if filters.date_from:
         entries = entries.filter(at__gte=_start_of(filters.date_from))
     if filters.date_to:
@@ -122,6 +124,15 @@ class AccessGroup:
     first_at: datetime | None = None
     last_at: datetime | None = None
     lines: list[AccessLine] = field(default_factory=list)
+
+    @property
+    def first_lines(self) -> list[AccessLine]:
+        return self.lines[:LINES_SHOWN]
+
+    @property
+    def more_lines(self) -> list[AccessLine]:
+        """Lines past the first few fold away, so one busy day cannot fill the phone's screen."""
+        return self.lines[LINES_SHOWN:]
 
     @property
     def latest_entry_id(self) -> int:
@@ -196,28 +207,37 @@ def part_name(words: str) -> str:
     return words.split(":", 1)[0].strip() or words
 
 
-def _type_samples(entries: QuerySet[AuditEntry]) -> list[tuple[str, str]]:
-    """One (type, id) of each object type in the log, to name the kinds of thing in it."""
-    rows = (
-        entries.order_by()
-        .values("object_type")
-        .annotate(sample=Max("object_id"))
-        .values_list("object_type", "sample")
-    )
-    return [(object_type, sample or "") for object_type, sample in rows]
+def _objects_in(entries: QuerySet[AuditEntry]) -> list[tuple[str, str]]:
+    """Every (type, id) the log names once: what a person's record has been, in objects."""
+    return list(entries.order_by().values_list("object_type", "object_id").distinct())
 
 
-def _part_choices(
-    samples: list[tuple[str, str]], words: dict[tuple[str, str], str]
-) -> list[Choice]:
-    """The kinds of thing in the log, in words; types that read the same share one choice."""
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for object_type, object_id in samples:
-        by_name[part_name(words[(object_type, object_id)])].append(object_type)
-    return sorted(
-        (Choice(",".join(sorted(types)), name) for name, types in by_name.items()),
-        key=lambda choice: choice.label.casefold(),
-    )
+def _parts(
+    objects: list[tuple[str, str]], words: dict[tuple[str, str], str]
+) -> dict[str, list[tuple[str, str]]]:
+    """The parts of the record in the log, in words, each with the objects it covers.
+
+    Objects that read "Goal: ‘…’" make one part, "Goal"; objects without a title after a
+    colon are parts of their own ("Crisis plan", "Review of 3 March 2026").
+    """
+    parts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for pair in objects:
+        parts[part_name(words[pair])].append(pair)
+    return parts
+
+
+def _in_part(objects: list[tuple[str, str]]) -> Q:
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for object_type, object_id in objects:
+        by_type[object_type].append(object_id)
+    condition = Q(pk__in=[])
+    for object_type, ids in by_type.items():
+        condition |= Q(object_type=object_type, object_id__in=ids)
+    return condition
+
+
+def _part_choices(parts: dict[str, list[tuple[str, str]]]) -> list[Choice]:
+    return sorted((Choice(name, name) for name in parts), key=lambda c: c.label.casefold())
 
 
 def _who_choices(details: dict[int, tuple[str, str, str]]) -> list[Choice]:
@@ -228,14 +248,14 @@ def _who_choices(details: dict[int, tuple[str, str, str]]) -> list[Choice]:
     return sorted(choices, key=lambda choice: choice.label.casefold())
 
 
-def questions_of(person: Person) -> list[RecordAccessQuestion]:
-    """The person's questions about entries: open ones first, then the newest answers."""
-    questions = list(
+def questions_of(person: Person, limit: int = QUESTIONS_SHOWN) -> list[RecordAccessQuestion]:
+    """The person's latest questions about entries: open ones first, then the newest answers."""
+    # "open" sorts after "answered", so descending status puts open questions first.
+    return list(
         RecordAccessQuestion.objects.filter(person=person)
         .select_related("entry", "answered_by")
-        .order_by("-asked_at", "-id")[:20]
+        .order_by("-status", "-asked_at", "-id")[:limit]
     )
-    return sorted(questions, key=lambda question: not question.is_open)
 
 
 def _lines_of(
@@ -315,7 +335,17 @@ def _question_by_entry(questions: list[RecordAccessQuestion]) -> dict[int, Recor
 def access_page(person: Person, filters: Filters, page_number: Any) -> AccessPage:
     """One page of the person's log: groups in words, the filter choices and their questions."""
     everything = record_access_for(person)
+    questions = questions_of(person)
+    # Every object in the log is put into words at once (one query per type): the page's
+    # lines and the parts the filter offers both come from these words.
+    objects = _objects_in(everything)
+    words = describe_objects(
+        objects + [(question.entry.object_type, question.entry.object_id) for question in questions]
+    )
+    parts = _parts(objects, words)
     shown = filtered(everything, filters)
+    if filters.part:
+        shown = shown.filter(_in_part(parts.get(filters.part, [])))
     group_rows = (
         shown.order_by()
         .annotate(day=TruncDate("at"))
@@ -333,17 +363,15 @@ def access_page(person: Person, filters: Filters, page_number: Any) -> AccessPag
             at__lte=max(row["latest"] for row in rows),
         )
         entries = [entry for entry in window if (_local_day(entry.at), entry.actor_id) in keys]
-    questions = questions_of(person)
-    samples = _type_samples(everything)
-    words = describe_objects(
-        [(entry.object_type, entry.object_id) for entry in entries]
-        + samples
-        + [(question.entry.object_type, question.entry.object_id) for question in questions]
-    )
     actor_ids = set(everything.order_by().values_list("actor_id", flat=True).distinct())
     details = _actor_details(person, {pk for pk in actor_ids if pk is not None})
+    about_these = RecordAccessQuestion.objects.filter(entry_id__in=[entry.pk for entry in entries])
     groups = _groups_of(
-        person, entries, words=words, details=details, questions=_question_by_entry(questions)
+        person,
+        entries,
+        words=words,
+        details=details,
+        questions=_question_by_entry(list(about_these.order_by("-asked_at", "-id"))),
     )
     order = {(row["day"], row["actor_id"]): index for index, row in enumerate(rows)}
     groups.sort(key=lambda group: order[(group.day, group.actor_id)])
@@ -352,7 +380,7 @@ def access_page(person: Person, filters: Filters, page_number: Any) -> AccessPag
         page=page,
         total_groups=page.paginator.count,
         who_choices=_who_choices(details),
-        part_choices=_part_choices(samples, words),
+        part_choices=_part_choices(parts),
         questions=[
             (question, words[(question.entry.object_type, question.entry.object_id)])
             for question in questions
