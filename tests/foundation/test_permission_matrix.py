@@ -5,7 +5,6 @@ A URL that is not in the matrix fails the suite, so new pages cannot skip access
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import pytest
@@ -63,9 +62,15 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "research:dataset": {"GET": {"researcher", "manager"}},
 }
 # Apps with many URLs keep their rows beside their own tests; they are merged here.
-from consent_permissions import CONSENT_MATRIX, consent_url_kwargs  # noqa: E402
-from plans_permissions import PLANS_MATRIX, plans_url_kwargs  # noqa: E402
-from studies_permissions import STUDIES_MATRIX, studies_url_kwargs  # noqa: E402
+from consent_permissions import CONSENT_MATRIX, CONSENT_READS, consent_url_kwargs  # noqa: E402
+from people_permissions import PEOPLE_READS  # noqa: E402
+from plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs  # noqa: E402
+from record_access_permissions import (  # noqa: E402
+    RECORD_ACCESS_MATRIX,
+    RECORD_ACCESS_READS,
+    record_access_url_kwargs,
+)
+from studies_permissions import STUDIES_MATRIX, STUDIES_READS, studies_url_kwargs  # noqa: E402
 
 # What an allowed GET leaves in the audit log, per URL (see _spec_for).
 NO_PERSON_RECORD = "no person record"
@@ -81,19 +86,15 @@ READS: dict[str, Any] = {
     "research:home": NO_PERSON_RECORD,  # de-identified data sets only
     "research:dataset": NO_PERSON_RECORD,
 }
-for app_module in (
-    "plans_permissions",
-    "studies_permissions",
-    "consent_permissions",
-    "people_permissions",
-):
-    with contextlib.suppress(ImportError):  # until every app's rows declare their reads
-        READS.update(
-            getattr(__import__(app_module), app_module.split("_")[0].upper() + "_READS", {})
-        )
+READS.update(PLANS_READS)
+READS.update(STUDIES_READS)
+READS.update(CONSENT_READS)
+READS.update(PEOPLE_READS)
+READS.update(RECORD_ACCESS_READS)
 MATRIX.update(PLANS_MATRIX)
 MATRIX.update(STUDIES_MATRIX)
 MATRIX.update(CONSENT_MATRIX)
+MATRIX.update(RECORD_ACCESS_MATRIX)
 METHODS = ("GET", "POST")
 
 
@@ -136,6 +137,8 @@ def _kwargs_for(name: str, standing: Any, extras: dict[str, Any]) -> dict[str, A
             kwargs[key] = extras["token"]
         elif key == "dataset_id":
             kwargs[key] = extras["dataset"].pk
+        elif f"{name.split(':')[0]}:{key}" in extras:  # an app's own value for a shared name
+            kwargs[key] = extras[f"{name.split(':')[0]}:{key}"]
         elif key in extras:
             kwargs[key] = extras[key]
         else:  # pragma: no cover - a new URL parameter must be taught to this test
@@ -178,6 +181,7 @@ def extras(standing: Any) -> dict[str, Any]:
         "dataset": dataset,
         **plans_url_kwargs(standing),
         **consent_url_kwargs(standing),
+        **record_access_url_kwargs(standing),
         **studies_url_kwargs(standing),
     }
 
@@ -190,6 +194,14 @@ def test_every_url_says_what_its_page_leaves_in_the_audit_log() -> None:
     """Each URL declares the read entries an allowed GET writes, or that it shows no person record."""
     missing = sorted(name for name in MATRIX if name not in READS)
     assert missing == [], f"URLs without an audit-matrix entry (a ReadSpec): {missing}"
+
+
+def _wanted(entries: list[tuple[Any, ...]], standing: Any) -> list[tuple[str, str, Any]]:
+    """(type, id) entries are about the standing person; (type, id, person_pk) name their person."""
+    return sorted(
+        (str(entry[0]), str(entry[1]), entry[2] if len(entry) == 3 else standing.person.pk)
+        for entry in entries
+    )
 
 
 def _reads_written(after_id: int) -> list[AuditEntry]:
@@ -243,10 +255,7 @@ def test_url_allows_refuses_and_audits_as_the_matrix_says(
                 wanted = (
                     []
                     if spec == NO_PERSON_RECORD
-                    else sorted(
-                        (object_type, str(object_id), standing.person.pk)
-                        for object_type, object_id in spec(standing, extras, role)
-                    )
+                    else _wanted(spec(standing, extras, role), standing)
                 )
                 if written != wanted:
                     unaudited_reads.append(

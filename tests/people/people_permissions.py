@@ -9,7 +9,8 @@ from typing import Any
 
 # The (object_type, object_id) of the `read` entries with the standing person that one GET
 # writes, or "no person record" for none.
-ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[str, object]]]
+# An entry may name its person as a third element, e.g. another person's own home page.
+ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[Any, ...]]]
 
 NO_PERSON_RECORD: ReadSpec = "no person record"
 # POST-only URLs refuse a GET (405), so it writes no read entry.
@@ -32,12 +33,12 @@ def _person_page(standing: Any, extras: dict[str, Any], role: str) -> list[tuple
     return [("person", str(standing.person.pk))]
 
 
-def _own_record(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:
+def _own_record(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[Any, ...]]:
     """A service user's own home and details read their own record: the standing person's
-    for "person"; "other_person" reads only their own, so nothing of the standing person's."""
+    for "person"; "other_person" reads only their own (named as the entry's person)."""
     if role == "person":
         return [("person", str(standing.person.pk))]
-    return []
+    return [("person", str(standing.other_person.pk), standing.other_person.pk)]
 
 
 def _lists_people(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:

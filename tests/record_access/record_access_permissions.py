@@ -27,25 +27,25 @@ RECORD_ACCESS_MATRIX: dict[str, dict[str, set[str]]] = {
 
 # What one allowed GET leaves as `read` entries: "no person record", or
 # (standing, extras, role) -> [(object_type, object_id)] for person=standing.person.
-ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[str, object]]]
+ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[Any, ...]]]
 NO_PERSON_RECORD = "no person record"
 
 
-def _own_log(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[str, object]]:
+def _own_log(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[Any, ...]]:
     # The other person's GET writes the same entry for themselves (person=other_person).
     person = standing.other_person if role == "other_person" else standing.person
-    return [("record_access_log", person.pk)]
+    return [("record_access_log", person.pk, person.pk)]
 
 
 RECORD_ACCESS_READS: dict[str, ReadSpec] = {
     "record_access:mine": _own_log,
     "record_access:ask": lambda standing, extras, role: [
-        ("record_access_entry", extras["entry_id"])
+        ("record_access_entry", extras["record_access:entry_id"])
     ],
     # A list: one `search` entry per person shown, and no `read`.
     "record_access:questions": lambda standing, extras, role: [],
     "record_access:question": lambda standing, extras, role: [
-        ("record_access_question", extras["question_id"])
+        ("record_access_question", extras["record_access:question_id"])
     ],
     "record_access:leads": NO_PERSON_RECORD,
     "record_access:lead_remove": NO_PERSON_RECORD,
@@ -78,4 +78,9 @@ def record_access_url_kwargs(standing: Any) -> dict[str, Any]:
         object_id=standing.person.pk,
         person=standing.person,
     )
-    return {"entry_id": entry.pk, "question_id": question.pk, "lead_id": lead.pk}
+    # Keys are namespaced: the studies rows use "question_id" for a study's question.
+    return {
+        "record_access:entry_id": entry.pk,
+        "record_access:question_id": question.pk,
+        "record_access:lead_id": lead.pk,
+    }
