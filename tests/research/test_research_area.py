@@ -58,11 +58,15 @@ def test_a_researcher_uploads_a_csv_and_runs_an_anova_matching_r(
     [
         (b"", "empty.csv", "empty"),
         (b"group,weight\nA,1\n", "short.csv", "at least 3 rows"),
-        (b"name,score\nAnn,1\nBob,2\nCy,3\n", "names.csv", "identifies people (column 'name')"),
+        (
+            b"name,score\nAnn,1\nBob,2\nCy,3\n",
+            "names.csv",
+            "identifies people: column 'name' seems to hold names",
+        ),
         (
             b"id,score\n9434765919,1\n4010232137,2\n9000000009,3\n",
             "nhs.csv",
-            "seems to hold NHS numbers",
+            "column 'id' seems to hold NHS numbers (row 2)",
         ),
         (b"a,a\n1,2\n3,4\n5,6\n", "dup.csv", "Two columns have the same name"),
         (b"\xff\xfe\x00g\x00r", "utf16.csv", "not UTF-8"),

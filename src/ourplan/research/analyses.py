@@ -28,6 +28,17 @@ def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     return converted
 
 
+def columns_used(options: dict[str, Any]) -> list[str]:
+    """The columns an analysis reads, so only they are loaded from the stored table."""
+    kind = options["analysis"]
+    if kind == "correlate":
+        return list(options["columns"])
+    used = [options["value"], options["group"]]
+    if kind == "ancova":
+        used += list(options["covariates"])
+    return list(dict.fromkeys(used))
+
+
 def run_analysis(frame: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
     """Return {'kind': ..., 'result': ..., 'chart': svg or None}; raise AnalysisError on bad data."""
     kind = options["analysis"]
