@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -82,18 +83,39 @@ class ColumnInputs(forms.Widget):
         return context
 
 
-def _matching_column(value: str, columns: dict[str, str], exact: set[str]) -> str:
-    """The column named ``value``: exactly, or else the one that differs only in case."""
-    name = value.strip()
-    if name in exact:
-        return name
-    found = columns.get(name.casefold())
-    if found is None:
-        raise ValidationError(
-            _("There is no column called ‘%(name)s’ in this data set. Check the spelling."),
-            params={"name": name[:100]},
-        )
-    return found
+class DatasetColumns:
+    """The columns a box may name: matched exactly, or else regardless of case.
+
+    Built once per form and shared by its column fields, and only when a value is checked,
+    so a very wide data set (one stored before the column limit) costs nothing to show.
+    """
+
+    def __init__(self, columns: Sequence[str] = ()) -> None:
+        self.columns = columns
+
+    @cached_property
+    def exact(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+    @cached_property
+    def folded(self) -> dict[str, str]:
+        # A name that two columns share once case is ignored is matched only exactly.
+        found: dict[str, list[str]] = {}
+        for column in self.columns:
+            found.setdefault(column.casefold(), []).append(column)
+        return {key: names[0] for key, names in found.items() if len(names) == 1}
+
+    def match(self, value: str) -> str:
+        name = value.strip()
+        if name in self.exact:
+            return name
+        column = self.folded.get(name.casefold())
+        if column is None:
+            raise ValidationError(
+                _("There is no column called ‘%(name)s’ in this data set. Check the spelling."),
+                params={"name": name[:100]},
+            )
+        return column
 
 
 class ColumnField(forms.Field):
@@ -103,21 +125,13 @@ class ColumnField(forms.Field):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_columns([])
-
-    def set_columns(self, columns: Sequence[str]) -> None:
-        self.exact = set(columns)
-        # A name that two columns share once case is ignored is matched only exactly.
-        folded: dict[str, list[str]] = {}
-        for column in columns:
-            folded.setdefault(column.casefold(), []).append(column)
-        self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
+        self.dataset_columns = DatasetColumns()
 
     def clean(self, value: Any) -> str:
         value = super().clean(value)
         if not value or not str(value).strip():
             return ""
-        return _matching_column(str(value), self.folded, self.exact)
+        return self.dataset_columns.match(str(value))
 
 
 class ColumnsField(ColumnField):
@@ -129,10 +143,7 @@ class ColumnsField(ColumnField):
         self.boxes = boxes
 
     def clean(self, value: Any) -> list[str]:  # type: ignore[override]
-        chosen = [
-            _matching_column(str(item), self.folded, self.exact)
-            for item in (value or [])[: self.boxes]
-        ]
+        chosen = [self.dataset_columns.match(str(item)) for item in (value or [])[: self.boxes]]
         return list(dict.fromkeys(chosen))
 
 
@@ -159,10 +170,11 @@ class AnalysisForm(NhsForm):
 
     def __init__(self, *args: Any, columns: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        shared = DatasetColumns(columns)
         for name in ("value", "group", "covariates", "columns"):
             field = self.fields[name]
             assert isinstance(field, ColumnField)
-            field.set_columns(columns)
+            field.dataset_columns = shared
             if isinstance(field, ColumnsField):
                 field.help_text = gettext("Up to %(n)d columns, one in each box.") % {
                     "n": field.boxes
