@@ -66,7 +66,6 @@ PERSON_LINK = re.compile(r'href="/people/([0-9a-f-]{36})/"')
 PLAN_LINK = re.compile(r'href="(/people/[0-9a-f-]{36}/plan/)"')
 GOAL_LINK = re.compile(r'href="(/people/[0-9a-f-]{36}/plan/goals/\d+/)"')
 DATASET_LINK = re.compile(r'href="(/research/datasets/[0-9a-f-]{36}/)"')
-SHARED_PART = re.compile(r'<section class="ourplan-shared-part" data-part="')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -174,31 +173,31 @@ if os.environ.get("OURPLAN_LOAD_USERS"):
 # --- Reading forms as a browser would -----------------------------------------------------
 
 
-class _FormFields(HTMLParser):
-    """The fields of the page's first POST form, with the values a browser would send."""
+class _PostForms(HTMLParser):
+    """The fields of each POST form on a page, with the values a browser would send."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.fields: dict[str, str] = {}
-        self._in_form = False
-        self._done = False
+        self.forms: list[dict[str, str]] = []
+        self._fields: dict[str, str] | None = None
         self._textarea: str | None = None
         self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {key: value or "" for key, value in attrs}
-        if tag == "form" and not self._done and attributes.get("method", "").lower() == "post":
-            self._in_form = True
-        if not self._in_form:
+        if tag == "form" and attributes.get("method", "").lower() == "post":
+            self._fields = {}
+            self.forms.append(self._fields)
+        if self._fields is None:
             return
         name = attributes.get("name")
         if tag == "input" and name:
             kind = attributes.get("type", "text").lower()
             if kind in {"checkbox", "radio"}:
                 if "checked" in attributes:
-                    self.fields[name] = attributes.get("value", "on")
+                    self._fields[name] = attributes.get("value", "on")
             elif kind not in {"submit", "button", "file"}:
-                self.fields[name] = attributes.get("value", "")
+                self._fields[name] = attributes.get("value", "")
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
 
@@ -207,23 +206,24 @@ class _FormFields(HTMLParser):
             self._text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea" and self._textarea is not None:
+        if tag == "textarea" and self._textarea is not None and self._fields is not None:
             text = "".join(self._text)
             # Browsers drop the one newline that follows <textarea>.
             if text.startswith("\r\n"):
                 text = text[2:]
             elif text.startswith("\n"):
                 text = text[1:]
-            self.fields[self._textarea] = text
+            self._fields[self._textarea] = text
             self._textarea = None
-        elif tag == "form" and self._in_form:
-            self._in_form, self._done = False, True
+        elif tag == "form":
+            self._fields = None
 
 
-def form_fields(html: str) -> dict[str, str]:
-    parser = _FormFields()
+def form_with(html: str, field: str) -> dict[str, str] | None:
+    """The POST form on the page that has ``field`` (not, say, the header's logout form)."""
+    parser = _PostForms()
     parser.feed(html)
-    return parser.fields
+    return next((fields for fields in parser.forms if field in fields), None)
 
 
 # --- The journeys -------------------------------------------------------------------------
@@ -268,14 +268,16 @@ class OurplanUser(HttpUser):
                 raise StopUser()
             response.success()
 
-    def audited_get(self, path: str, name: str, rows: Any = 1) -> Any:
+    def audited_get(self, path: str, name: str, rows: Any = 1, require: str = "") -> Any:
         """GET a page that shows a person's record, noting the audit rows it should write.
 
         ``rows`` is a number, or a function of the page's text (a list writes one row per
-        person listed; the supporter's page one per part shared).
+        person listed).
         """
         with self.client.get(path, name=name, catch_response=True) as response:
-            if response.status_code == 200:
+            if response.status_code == 200 and require and require not in response.text:
+                response.failure(f"{urlsplit(response.url).path} lacks {require!r}")
+            elif response.status_code == 200:
                 # locust reports the request with the context as the request started, so
                 # the expected rows go into that copy.
                 response.request_meta["context"]["audit_rows"] = (
@@ -286,9 +288,9 @@ class OurplanUser(HttpUser):
                 response.failure(f"{response.status_code} for {urlsplit(response.url).path}")
             return response
 
-    def post_form(self, path: str, page_text: str, changes: dict[str, str], name: str) -> Any:
-        """Submit the page's form as a browser would, with ``changes`` typed in."""
-        fields = {**form_fields(page_text), **changes}
+    def post_form(self, path: str, form: dict[str, str], changes: dict[str, str], name: str) -> Any:
+        """Submit a form as a browser would, with ``changes`` typed in."""
+        fields = {**form, **changes}
         with self.client.post(
             path,
             data=fields,
@@ -393,15 +395,20 @@ class Person(OurplanUser):
         form = self.audited_get(path, f"{name}: form")
         if form.status_code != 200:
             return
-        fields = form_fields(form.text)
-        if field not in fields:
-            field = next(
-                (key for key in fields if key not in {"csrfmiddlewaretoken", "revision"}), ""
+        fields = form_with(form.text, field)
+        if fields is None or "revision" not in fields:
+            self.environment.events.request.fire(
+                request_type="CHECK",
+                name=f"{name}: form has the fields",
+                response_time=0,
+                response_length=0,
+                response=None,
+                context={},
+                exception=RuntimeError(f"no form with {field!r} and a revision on {path}"),
             )
-        if not field:
             return
         saved = self.post_form(
-            path, form.text, {field: f"{words} ({time.time():.0f})"}, f"{name}: save"
+            path, fields, {field: f"{words} ({time.time():.0f})"}, f"{name}: save"
         )
         if saved.status_code == 302:
             self.audited_get(self.plan, "person: my plan")
@@ -415,18 +422,18 @@ class Supporter(OurplanUser):
 
     def on_start(self) -> None:
         super().on_start()
-        self.parts = 0
         self.shared()
 
     @task(5)
     def shared(self) -> None:
-        page = self.audited_get("/supporting/", "supporter: shared parts", rows=_parts_shown)
-        self.parts = _parts_shown(page.text or "") if page.status_code == 200 else self.parts
+        # One read entry for the page, naming the parts it showed.
+        self.audited_get(
+            "/supporting/", "supporter: shared parts", require='class="ourplan-shared-part"'
+        )
 
     @task(1)
     def shared_pdf(self) -> None:
-        # The PDF writes one row per part, as the page does.
-        self.audited_get("/supporting/shared.pdf", "supporter: shared parts PDF", rows=self.parts)
+        self.audited_get("/supporting/shared.pdf", "supporter: shared parts PDF")
 
 
 class Researcher(OurplanUser):
@@ -477,7 +484,3 @@ class Researcher(OurplanUser):
 
 def _people_listed(text: str) -> int:
     return len(set(PERSON_LINK.findall(text)))
-
-
-def _parts_shown(text: str) -> int:
-    return len(SHARED_PART.findall(text))

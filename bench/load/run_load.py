@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter, defaultdict
@@ -48,6 +49,7 @@ WAIT = "2–8 s between steps (locust `between(2, 8)`)"
 
 @dataclass
 class Run:
+    cpu: list[tuple[float, float, float]]
     users: int
     spawn_rate: float
     steady: int
@@ -132,7 +134,7 @@ def main() -> int:
         _wait_until_serving(port)
         reports = []
         for users in args.users:
-            run = _run_locust(users, args, port, logins, env)
+            run = _run_locust(users, args, port, logins, env, server.pid, database)
             report = _report(run, database_url, args, database)
             path = args.out / f"load-{users}.md"
             path.write_text(report)
@@ -173,8 +175,43 @@ def _wait_until_serving(port: int) -> None:
     raise SystemExit("gunicorn did not start: see bench/results/load-gunicorn.log")
 
 
+def _server_cpu(master: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn workers and by this database's backends."""
+    tick = os.sysconf("SC_CLK_TCK")
+    app = backends = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        used = int(fields[11]) + int(fields[12])
+        if int(fields[1]) == master or int(entry.name) == master:
+            app += used
+        elif command.startswith(b"postgres: ") and database.encode() in command:
+            backends += used
+    return app / tick, backends / tick
+
+
+def _sample_cpu(
+    master: int, database: str, samples: list[tuple[float, float, float]], done: threading.Event
+) -> None:
+    while not done.is_set():
+        samples.append((time.time(), *_server_cpu(master, database)))
+        done.wait(1.0)
+
+
 def _run_locust(
-    users: int, args: argparse.Namespace, port: int, logins: Path, env: dict[str, str]
+    users: int,
+    args: argparse.Namespace,
+    port: int,
+    logins: Path,
+    env: dict[str, str],
+    master: int,
+    database: str,
 ) -> Run:
     log = args.out / f"load-{users}-requests.jsonl"
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -189,7 +226,9 @@ def _run_locust(
         f"--host=http://{HOST}:{port}",
         f"--csv={args.out / f'load-{users}'}",
         "--only-summary",
-        "--stop-timeout=10",
+        # Let each user finish the page it is on, so every request the server served is in
+        # the log the audit check reads.
+        "--stop-timeout=120",
         "--loglevel=WARNING",
     ]
     print(
@@ -205,9 +244,19 @@ def _run_locust(
         "OURPLAN_LOAD_STEADY_SECONDS": str(args.steady),
         "OURPLAN_LOAD_TIME_LIMIT": str(args.time_limit),
     }
-    # locust exits 1 when any request failed; the report says which.
-    subprocess.run(command, env=locust_env, check=False, timeout=args.time_limit + 120)
-    return Run(users, args.spawn_rate, args.steady, log, load_before, os.getloadavg(), started)
+    samples: list[tuple[float, float, float]] = []
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_cpu, args=(master, database, samples, done))
+    sampler.start()
+    try:
+        # locust exits 1 when any request failed; the report says which.
+        subprocess.run(command, env=locust_env, check=False, timeout=args.time_limit + 180)
+    finally:
+        done.set()
+        sampler.join()
+    return Run(
+        samples, users, args.spawn_rate, args.steady, log, load_before, os.getloadavg(), started
+    )
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -277,6 +326,7 @@ def _report(run: Run, database_url: str, args: argparse.Namespace, database: str
         logins = [r for r in requests if r["name"] == name]
         lines.append(_row(f"{name} (whole run)", logins, stopped - marks["started"]))
     lines.append(_row("**all pages**", counted, duration))
+    lines += ["", _cpu_line(run.cpu, spawned, stopped, len(counted))]
     everything = [r for r in requests if r["method"] != "CONFLICT"]
     failures = [r for r in everything if r["failed"]]
     server_errors = [r for r in everything if r["status"] >= 500]
@@ -296,6 +346,25 @@ def _report(run: Run, database_url: str, args: argparse.Namespace, database: str
         lines += [f"- {count} × {reason}" for reason, count in reasons.most_common(10)]
     lines += ["", *_audit_check(requests, marks, database_url)]
     return "\n".join(lines) + "\n"
+
+
+def _cpu_line(
+    samples: list[tuple[float, float, float]], start: float, stop: float, requests: int
+) -> str:
+    """How much CPU the server got in the steady state, and what each request cost."""
+    inside = [sample for sample in samples if start <= sample[0] <= stop]
+    if len(inside) < 2 or not requests:
+        return "Server CPU: not measured (the steady state was too short)."
+    (t0, app0, db0), (t1, app1, db1) = inside[0], inside[-1]
+    wall = t1 - t0
+    per_request = 1000 * ((app1 - app0) + (db1 - db0)) / requests
+    return (
+        f"Server CPU in the steady state (from /proc): the gunicorn workers used "
+        f"{(app1 - app0) / wall:.2f} cores and this database's PostgreSQL backends "
+        f"{(db1 - db0) / wall:.2f} cores of the machine's {os.cpu_count()}, the rest going to "
+        f"locust and to other agents' jobs; {per_request:.0f} ms of CPU per request "
+        f"(app and database together, averaged over all pages)."
+    )
 
 
 def _row(name: str, rows: list[dict[str, Any]], duration: float) -> str:
@@ -363,7 +432,7 @@ def _audit_check(
         f"written {expected:,} read/search rows; the audit log has {found:,} for those requests "
         f"({verdict}); {len(wrong)} requests with a different number; {unexplained} read/search "
         f"rows that no locust request explains; {from_other_gets} from other GETs; "
-        f"{from_posts} from form submissions (a save reads the part it saves). "
+        f"{from_posts} from form submissions. "
         "All rows written during the run, by action: "
         + ", ".join(f"{action} {count:,}" for action, count in sorted(actions.items()))
         + ".",
