@@ -87,6 +87,14 @@ def test_finding_1_an_nhs_number_inside_free_text_is_refused(
     assert "column 'comment' seems to hold NHS numbers (row 6)" in page
 
 
+def test_a_file_without_column_names_is_refused_without_echoing_the_number(
+    standing: Any, client_for: Any
+) -> None:
+    page = _refused(client_for(standing.researcher), _csv("S1,9434765919", _scores()))
+    assert "the first row seems to hold NHS numbers (column 2)" in page
+    assert "9434765919" not in page
+
+
 @pytest.mark.parametrize(
     ("cell", "holds"),
     [

@@ -60,7 +60,17 @@ def _records(text: str) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text), strict=True)
 
 
-def _refuse_identifying(finding: Finding) -> ValidationError:
+def _refuse_identifying(finding: Finding, columns: list[str]) -> ValidationError:
+    if finding.row == 1:
+        # The "column name" is itself the identifier, so the message names its position.
+        return ValidationError(
+            _(
+                "This file looks like it identifies people: the first row seems to hold "
+                "%(holds)s (column %(position)s). Perhaps the file has no row of column names. "
+                "Remove them and upload the file again. Nothing has been saved."
+            )
+            % {"holds": _HOLDS[finding.kind], "position": columns.index(finding.column) + 1}
+        )
     if finding.kind == "date":
         return ValidationError(
             _(
@@ -212,7 +222,7 @@ def check_upload(raw: bytes, filename: str) -> CheckedUpload:
         raise ValidationError(_("The file needs at least %(n)d rows of data.") % {"n": MIN_ROWS})
     finding = first_finding(columns, rows, row_numbers=row_numbers)
     if finding is not None:
-        raise _refuse_identifying(finding)
+        raise _refuse_identifying(finding, columns)
     return CheckedUpload(text=text, columns=columns, row_count=len(rows))
 
 
