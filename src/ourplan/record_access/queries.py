@@ -92,7 +92,6 @@ class AccessLine:
     times: int
     reason: str
     entry_id: int  # the latest of the entries it stands for: the one a question is about
-    entry_ids: list[int] = field(default_factory=list)
     question: RecordAccessQuestion | None = None
 
     @property
@@ -279,7 +278,6 @@ def _lines_of(
                 entry_id=entry.pk,
             )
         line.times += 1
-        line.entry_ids.append(entry.pk)
         if line.question is None and entry.pk in questions:
             line.question = questions[entry.pk]
     return list(lines.values())
