@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special
 
+from ourplan.analysis import studentized_range
 from ourplan.analysis.descriptives import GroupMoments, group_moments, mean_ci95
 from ourplan.analysis.errors import AnalysisError
 from ourplan.analysis.grouping import GroupedData, group_data
@@ -32,11 +33,15 @@ from ourplan.analysis.grouping import GroupedData, group_data
 __all__ = [
     "AnovaResult",
     "GroupSummary",
+    "OneWayAnalysis",
+    "OneWaySample",
     "PairwiseComparison",
     "WelchResult",
+    "analyse_one_way",
     "anova_report",
     "games_howell",
     "one_way_anova",
+    "prepare_one_way",
     "tukey_from_summary",
     "tukey_hsd",
     "welch_anova",
@@ -103,15 +108,34 @@ class PairwiseComparison:
     df: float
 
 
-@dataclass(frozen=True)
-class _Prepared:
+@dataclass(frozen=True, eq=False)
+class OneWaySample:
+    """Grouped data cleaned, coded and summarised once (see :func:`prepare_one_way`).
+
+    Every one-way function here accepts it in place of ``(values, groups)``, so an ANOVA
+    table and its post-hoc tests share one pass over the data.
+    """
+
     data: GroupedData
     moments: GroupMoments
 
 
-def _prepare(values: Any, groups: Any, method: str) -> _Prepared:
+def prepare_one_way(values: Any, groups: Any) -> OneWaySample:
+    """Clean and code ``(values, groups)`` and compute group sizes, means and sums of squares.
+
+    Raises AnalysisError for unusable input: fewer than 2 groups, or a group with fewer
+    than 2 values (the one-way analyses all need a variance per group).
+    """
+    return _prepare(values, groups, "one-way ANOVA")
+
+
+def _prepare(values: Any, groups: Any, method: str) -> OneWaySample:
+    if isinstance(values, OneWaySample):
+        if groups is not None:
+            raise TypeError("Pass either a prepared OneWaySample or (values, groups).")
+        return values
     data = group_data(values, groups, min_groups=2, min_group_size=2, method=method)
-    return _Prepared(data, group_moments(data))
+    return OneWaySample(data, group_moments(data))
 
 
 def _group_summaries(m: GroupMoments) -> tuple[GroupSummary, ...]:
@@ -124,7 +148,7 @@ def _group_summaries(m: GroupMoments) -> tuple[GroupSummary, ...]:
     return tuple(out)
 
 
-def _anova(prep: _Prepared) -> AnovaResult:
+def _anova(prep: OneWaySample) -> AnovaResult:
     m = prep.moments
     n_total = int(m.n.sum())
     k = len(m.labels)
@@ -148,7 +172,7 @@ def _anova(prep: _Prepared) -> AnovaResult:
         F=f,
         df_between=df_b,
         df_within=df_w,
-        p=float(stats.f.sf(f, df_b, df_w)),
+        p=float(special.fdtrc(df_b, df_w, f)),
         ss_between=ss_between,
         ss_within=ss_within,
         ss_total=ss_total,
@@ -161,8 +185,8 @@ def _anova(prep: _Prepared) -> AnovaResult:
     )
 
 
-def one_way_anova(values: Any, groups: Any) -> AnovaResult:
-    """Classical one-way ANOVA of ``values`` by ``groups``.
+def one_way_anova(values: Any, groups: Any = None) -> AnovaResult:
+    """Classical one-way ANOVA of ``values`` by ``groups`` (or of a :class:`OneWaySample`).
 
     ``F = MS_between / MS_within`` on ``(k - 1, N - k)`` df; ``eta_squared = SS_between /
     SS_total``. Raises AnalysisError for unusable input (see the module docstring) or when
@@ -181,7 +205,7 @@ def _zero_variance_error(m: GroupMoments, method: str) -> AnalysisError | None:
     return None
 
 
-def _welch(prep: _Prepared) -> WelchResult:
+def _welch(prep: OneWaySample) -> WelchResult:
     m = prep.moments
     error = _zero_variance_error(m, "Welch's ANOVA")
     if error is not None:
@@ -196,10 +220,10 @@ def _welch(prep: _Prepared) -> WelchResult:
     b = 1.0 + 2.0 * (k - 2) / (k * k - 1.0) * tmp
     f = a / b
     df2 = (k * k - 1.0) / (3.0 * tmp)
-    return WelchResult(F=f, df1=float(k - 1), df2=df2, p=float(stats.f.sf(f, k - 1, df2)))
+    return WelchResult(F=f, df1=float(k - 1), df2=df2, p=float(special.fdtrc(k - 1, df2, f)))
 
 
-def welch_anova(values: Any, groups: Any) -> WelchResult:
+def welch_anova(values: Any, groups: Any = None) -> WelchResult:
     """Welch's one-way ANOVA, which does not assume equal group variances (Welch 1951).
 
     Raises AnalysisError when a group has no variation (its weight would be infinite).
@@ -207,20 +231,49 @@ def welch_anova(values: Any, groups: Any) -> WelchResult:
     return _welch(_prepare(values, groups, "Welch's ANOVA"))
 
 
-def _ptukey_sf(q: float, k: int, df: float) -> float:
-    """Upper tail of the studentized range distribution, clipped into [0, 1]."""
-    p = float(stats.studentized_range.sf(q, k, df))
-    return min(max(p, 0.0), 1.0)
+def _pairs(k: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Indices (i, j), i < j, of every pair of k groups in the order (0,1), (0,2), …, (1,2)."""
+    i, j = np.triu_indices(k, 1)
+    return i.astype(np.intp), j.astype(np.intp)
 
 
-def _pairs(k: int) -> list[tuple[int, int]]:
-    return [(i, j) for i in range(k) for j in range(i + 1, k)]
-
-
-def _tukey(prep: _Prepared, ms_within: float, df_within: int) -> list[PairwiseComparison]:
+def _tukey(prep: OneWaySample, ms_within: float, df_within: int) -> list[PairwiseComparison]:
     m = prep.moments
     # Differences come from the centred means, so large common offsets cost no digits.
     return _tukey_core(m.labels, m.mean_centred, m.n, ms_within, float(df_within))
+
+
+def _comparisons(
+    labels: Sequence[str],
+    i: npt.NDArray[np.intp],
+    j: npt.NDArray[np.intp],
+    diff: npt.NDArray[np.float64],
+    se: npt.NDArray[np.float64],
+    df: npt.NDArray[np.float64],
+    k: int,
+) -> list[PairwiseComparison]:
+    """Every pair's q, adjusted p and simultaneous 95% interval, in one call per quantity."""
+    scaled = se / math.sqrt(2.0)
+    q = np.abs(diff) / scaled
+    # Tukey's pairs share one df (one quantile); Games–Howell's each have their own.
+    distinct, inverse = np.unique(df, return_inverse=True)
+    critical = np.asarray(studentized_range.ppf(0.95, k, distinct))[inverse.ravel()]
+    p_adj = np.asarray(studentized_range.sf(q, k, df))
+    half = critical * scaled
+    low, high = diff - half, diff + half
+    return [
+        PairwiseComparison(
+            group_a=labels[a],
+            group_b=labels[b],
+            diff=float(diff[n]),
+            se=float(se[n]),
+            ci95=(float(low[n]), float(high[n])),
+            p_adj=min(max(float(p_adj[n]), 0.0), 1.0),
+            q=float(q[n]),
+            df=float(df[n]),
+        )
+        for n, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True))
+    ]
 
 
 def _tukey_core(
@@ -231,26 +284,12 @@ def _tukey_core(
     df_error: float,
 ) -> list[PairwiseComparison]:
     k = len(labels)
-    q_crit = float(stats.studentized_range.ppf(0.95, k, df_error))
-    out = []
-    for i, j in _pairs(k):
-        diff = float(means[j]) - float(means[i])
-        se = math.sqrt(ms_error * (1.0 / float(counts[i]) + 1.0 / float(counts[j])))
-        half = q_crit * se / math.sqrt(2.0)
-        q = abs(diff) / (se / math.sqrt(2.0))
-        out.append(
-            PairwiseComparison(
-                group_a=labels[i],
-                group_b=labels[j],
-                diff=diff,
-                se=se,
-                ci95=(diff - half, diff + half),
-                p_adj=_ptukey_sf(q, k, df_error),
-                q=q,
-                df=float(df_error),
-            )
-        )
-    return out
+    i, j = _pairs(k)
+    mean = np.asarray(means, dtype=np.float64)
+    inverse_n = 1.0 / np.asarray(counts, dtype=np.float64)
+    diff = mean[j] - mean[i]
+    se = np.sqrt(ms_error * (inverse_n[i] + inverse_n[j]))
+    return _comparisons(labels, i, j, diff, se, np.full(diff.shape, float(df_error)), k)
 
 
 def tukey_from_summary(
@@ -276,7 +315,7 @@ def tukey_from_summary(
     )
 
 
-def tukey_hsd(values: Any, groups: Any) -> list[PairwiseComparison]:
+def tukey_hsd(values: Any, groups: Any = None) -> list[PairwiseComparison]:
     """Tukey's honestly significant difference test (Tukey–Kramer for unequal sizes).
 
     Uses the pooled within-group mean square: ``se = sqrt(MSW (1/n_a + 1/n_b))``; ``p_adj``
@@ -288,41 +327,83 @@ def tukey_hsd(values: Any, groups: Any) -> list[PairwiseComparison]:
     return _tukey(prep, table.ms_within, table.df_within)
 
 
-def games_howell(values: Any, groups: Any) -> list[PairwiseComparison]:
+def games_howell(values: Any, groups: Any = None) -> list[PairwiseComparison]:
     """Games–Howell pairwise test: Tukey-style comparisons without equal variances.
 
     For each pair, ``se = sqrt(s_a²/n_a + s_b²/n_b)`` with Welch–Satterthwaite df, and
     ``p_adj`` / the 95% CI use the studentized range with ``k`` means and that df
     (Games & Howell 1976; as R's ``rstatix::games_howell_test``).
     """
-    prep = _prepare(values, groups, "the Games–Howell test")
+    return _games_howell(_prepare(values, groups, "the Games–Howell test"))
+
+
+def _games_howell(prep: OneWaySample) -> list[PairwiseComparison]:
     m = prep.moments
     error = _zero_variance_error(m, "The Games–Howell test")
     if error is not None:
         raise error
     k = len(m.labels)
+    i, j = _pairs(k)
     v_over_n = m.variances / m.n
-    out = []
-    for i, j in _pairs(k):
-        diff = float(m.mean_centred[j] - m.mean_centred[i])
-        a, b = float(v_over_n[i]), float(v_over_n[j])
-        se = math.sqrt(a + b)
-        df = (a + b) ** 2 / (a * a / (m.n[i] - 1) + b * b / (m.n[j] - 1))
-        q = abs(diff) / (se / math.sqrt(2.0))
-        half = float(stats.studentized_range.ppf(0.95, k, df)) * se / math.sqrt(2.0)
-        out.append(
-            PairwiseComparison(
-                group_a=m.labels[i],
-                group_b=m.labels[j],
-                diff=diff,
-                se=se,
-                ci95=(diff - half, diff + half),
-                p_adj=_ptukey_sf(q, k, df),
-                q=q,
-                df=float(df),
-            )
-        )
-    return out
+    n = m.n.astype(np.float64)
+    diff = m.mean_centred[j] - m.mean_centred[i]
+    a, b = v_over_n[i], v_over_n[j]
+    se = np.sqrt(a + b)
+    df = (a + b) ** 2 / (a * a / (n[i] - 1.0) + b * b / (n[j] - 1.0))
+    return _comparisons(m.labels, i, j, diff, se, df, k)
+
+
+@dataclass(frozen=True)
+class OneWayAnalysis:
+    """An ANOVA table with Welch's ANOVA and post-hoc tests, from one preparation.
+
+    ``welch`` is None (with the reason in ``welch_error``) when a group has no variation;
+    ``games_howell`` is None when it was not asked for or cannot be computed (the reason,
+    if any, in ``games_howell_error``).
+    """
+
+    anova: AnovaResult
+    welch: WelchResult | None
+    welch_error: str | None
+    tukey: tuple[PairwiseComparison, ...]
+    games_howell: tuple[PairwiseComparison, ...] | None = None
+    games_howell_error: str | None = None
+
+
+def analyse_one_way(
+    values: Any, groups: Any = None, *, welch: bool = True, games_howell: bool = False
+) -> OneWayAnalysis:
+    """One-way ANOVA, Welch's ANOVA, Tukey's HSD (and optionally Games–Howell) together.
+
+    The same numbers as :func:`one_way_anova`, :func:`welch_anova`, :func:`tukey_hsd` and
+    :func:`games_howell`, with the data cleaned and summarised once.  Raises AnalysisError
+    when the classical ANOVA cannot be run; Welch's ANOVA and Games–Howell failing (a
+    group without variation) is recorded instead.
+    """
+    prep = _prepare(values, groups, "one-way ANOVA")
+    table = _anova(prep)
+    welch_result: WelchResult | None = None
+    welch_error: str | None = None
+    if welch:
+        try:
+            welch_result = _welch(prep)
+        except AnalysisError as exc:
+            welch_error = str(exc)
+    howell: tuple[PairwiseComparison, ...] | None = None
+    howell_error: str | None = None
+    if games_howell:
+        try:
+            howell = tuple(_games_howell(prep))
+        except AnalysisError as exc:
+            howell_error = str(exc)
+    return OneWayAnalysis(
+        anova=table,
+        welch=welch_result,
+        welch_error=welch_error,
+        tukey=tuple(_tukey(prep, table.ms_within, table.df_within)),
+        games_howell=howell,
+        games_howell_error=howell_error,
+    )
 
 
 def _num(x: float) -> float | None:
