@@ -30,9 +30,11 @@ from scipy import stats
 
 from ourplan.analysis.anova import (
     PairwiseComparison,
+    analyse_one_way,
     anova_report,
     games_howell,
     one_way_anova,
+    prepare_one_way,
     tukey_from_summary,
     tukey_hsd,
     welch_anova,
@@ -375,10 +377,9 @@ def _has_spread(values: list[float], groups: list[str]) -> bool:
 PROPERTY_SETTINGS = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-# The studentized range distribution costs ~10 ms per p-value (and ~150 ms per quantile) in
-# SciPy, so the post-hoc properties run on fewer examples.
+# Each post-hoc call evaluates the studentized range (a few milliseconds per call).
 POSTHOC_SETTINGS = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 shifts = st.integers(-(10**9), 10**9)
@@ -413,12 +414,11 @@ def test_shift_and_scale_leave_tukey_unchanged(
     _check_posthoc_invariance(tukey_hsd, data, shift, scale)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=grouped_data(max_groups=3), shift=shifts, scale=scales)
+@POSTHOC_SETTINGS
+@given(data=grouped_data(), shift=shifts, scale=scales)
 def test_shift_and_scale_leave_games_howell_unchanged(
     data: tuple[list[float], list[str]], shift: int, scale: float
 ) -> None:
-    # Few examples: each Games-Howell pair needs a studentized-range quantile (~0.15 s).
     _check_posthoc_invariance(games_howell, data, shift, scale)
 
 
@@ -474,6 +474,36 @@ def test_renaming_groups_and_reordering_rows_leaves_results_unchanged(
 # --------------------------------------------------------------------------------------
 # Input handling and errors
 # --------------------------------------------------------------------------------------
+
+
+def test_one_preparation_gives_the_same_results_as_separate_calls(
+    plant_growth: tuple[list[float], list[str]],
+) -> None:
+    values, groups = plant_growth
+    together = analyse_one_way(values, groups, games_howell=True)
+    assert together.anova == one_way_anova(values, groups)
+    assert together.welch == welch_anova(values, groups)
+    assert together.welch_error is None
+    assert together.tukey == tuple(tukey_hsd(values, groups))
+    assert together.games_howell == tuple(games_howell(values, groups))
+    # A prepared sample can be passed to every function in place of (values, groups).
+    sample = prepare_one_way(values, groups)
+    assert one_way_anova(sample) == together.anova
+    assert welch_anova(sample) == together.welch
+    assert tukey_hsd(sample) == list(together.tukey)
+    assert games_howell(sample) == list(together.games_howell or ())
+    assert analyse_one_way(sample).anova == together.anova
+    with pytest.raises(TypeError, match="either"):
+        one_way_anova(sample, groups)
+
+
+def test_one_preparation_records_welch_and_games_howell_failures() -> None:
+    values, groups = [1, 1, 1, 2, 3, 4], ["a", "a", "a", "b", "b", "b"]
+    result = analyse_one_way(values, groups, games_howell=True)
+    assert result.welch is None and "identical" in (result.welch_error or "")
+    assert result.games_howell is None and "identical" in (result.games_howell_error or "")
+    assert len(result.tukey) == 1
+    assert analyse_one_way(values, groups).games_howell is None  # not asked for
 
 
 def test_missing_values_are_dropped_and_counted() -> None:

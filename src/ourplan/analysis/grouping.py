@@ -235,15 +235,20 @@ _CENTRE_SAMPLE = 2001
 def _centre_index(floats: FloatArray) -> int | None:
     """Index of the observation used as provisional centre, or None if all are missing.
 
-    It is the median of an evenly strided sample of the non-missing values: robust to
-    outliers like the full median, O(1) in the data size, and always an observed value, so
-    that ``x - centre`` is exact (Sterbenz) for the many values within a factor of two of it.
+    It is the median of the non-missing values in an evenly strided sample of 2001–4001 rows
+    (of all non-missing values when the sample holds none): robust to outliers like the full
+    median, O(1) in the data size, and always an observed value, so that ``x - centre`` is
+    exact (Sterbenz) for the many values within a factor of two of it.
     """
-    present = np.flatnonzero(~np.isnan(floats))
-    if present.size == 0:
-        return None
-    step = max(1, present.size // _CENTRE_SAMPLE)
-    sample = present[::step]
+    # Stride over all rows, then drop the missing ones: no pass over the whole column.
+    step = max(1, floats.size // _CENTRE_SAMPLE)
+    strided = np.arange(0, floats.size, step)
+    sample = strided[~np.isnan(floats[strided])]
+    if sample.size == 0:
+        present = np.flatnonzero(~np.isnan(floats))
+        if present.size == 0:
+            return None
+        sample = present[:: max(1, present.size // _CENTRE_SAMPLE)]
     middle = sample.size // 2
     order = np.argpartition(floats[sample], middle)
     return int(sample[order[middle]])
@@ -341,8 +346,13 @@ def group_data(
     label_ok = codes >= 0
     keep = value_ok & label_ok
     k_all = len(labels)
-    n_missing = np.bincount(codes[label_ok & ~value_ok], minlength=k_all)
-    counts_all = np.bincount(codes[keep], minlength=k_all)
+    if keep.all():
+        # Nothing missing (the usual case): skip two boolean selections of every row.
+        n_missing = np.zeros(k_all, dtype=np.intp)
+        counts_all = np.bincount(codes, minlength=k_all)
+    else:
+        n_missing = np.bincount(codes[label_ok & ~value_ok], minlength=k_all)
+        counts_all = np.bincount(codes[keep], minlength=k_all)
     if not keep.any():
         raise AnalysisError(
             "All values are missing (or have no group label), so there is nothing to analyse."
