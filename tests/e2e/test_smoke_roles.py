@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ourplan.accounts.models import User
-from ourplan.site.navigation import navigation_for
 from ourplan.people.models import Person
+from ourplan.site.navigation import navigation_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 

@@ -18,4 +18,3 @@ def new_request_id() -> str:
 def current_request_id() -> str:
     """Return the request id of the request being served, or '' outside a request."""
     return _request_id.get()
-

@@ -39,7 +39,8 @@ def _posted_key(request: HttpRequest) -> uuid.UUID | None:
 
 
 def _already_done(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    used = UsedSubmission.objects.filter(key=key, user=request.user).first()
+    # The key is only ever claimed by a logged-in user (see once_per_submission).
+    used = UsedSubmission.objects.filter(key=key, user_id=int(request.user.pk or 0)).first()
     messages.info(request, _("That was already saved. It has not been saved twice."))
     return redirect(used.result_url if used is not None and used.result_url else request.path)
 
