@@ -175,10 +175,13 @@ def _wait_until_serving(port: int) -> None:
     raise SystemExit("gunicorn did not start: see bench/results/load-gunicorn.log")
 
 
-def _server_cpu(master: int, database: str) -> tuple[float, float]:
-    """CPU seconds used so far by the gunicorn workers and by this database's backends."""
+def _server_cpu(master: int, database: str, seen: dict[int, tuple[str, float]]) -> None:
+    """Note the CPU seconds used so far by each gunicorn worker and database backend.
+
+    Processes are remembered after they exit (a backend closes when its connection ages
+    out), so their CPU still counts, up to the last sample before they went.
+    """
     tick = os.sysconf("SC_CLK_TCK")
-    app = backends = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -188,19 +191,23 @@ def _server_cpu(master: int, database: str) -> tuple[float, float]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        used = int(fields[11]) + int(fields[12])
-        if int(fields[1]) == master or int(entry.name) == master:
-            app += used
+        used = (int(fields[11]) + int(fields[12])) / tick
+        pid = int(entry.name)
+        if int(fields[1]) == master or pid == master:
+            seen[pid] = ("app", used)
         elif command.startswith(b"postgres: ") and database.encode() in command:
-            backends += used
-    return app / tick, backends / tick
+            seen[pid] = ("database", used)
 
 
 def _sample_cpu(
     master: int, database: str, samples: list[tuple[float, float, float]], done: threading.Event
 ) -> None:
+    seen: dict[int, tuple[str, float]] = {}
     while not done.is_set():
-        samples.append((time.time(), *_server_cpu(master, database)))
+        _server_cpu(master, database, seen)
+        app = sum(used for kind, used in seen.values() if kind == "app")
+        backends = sum(used for kind, used in seen.values() if kind == "database")
+        samples.append((time.time(), app, backends))
         done.wait(1.0)
 
 
