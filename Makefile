@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils
 export OURPLAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test lint bench e2e messages css clean system-packages python-packages node-packages lock audit
+.PHONY: install run test lint bench e2e messages css clean system-packages python-packages node-packages lock audit load
 
 install: system-packages python-packages node-packages css messages
 
@@ -91,6 +91,11 @@ bench: install
 	$(PY) bench/bench_delphi.py
 	$(PY) bench/bench_web.py
 	$(PY) bench/bench_plans.py
+
+# Load test with locust: gunicorn on 127.0.0.1 and a scratch PostgreSQL database, 50 then
+# 200 simulated users, then an audit check (bench/load/run_load.py, docs/benchmarks.md).
+load: install
+	$(PY) bench/load/run_load.py
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
