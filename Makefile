@@ -91,6 +91,7 @@ bench: install
 	$(PY) bench/bench_delphi.py
 	$(PY) bench/bench_web.py
 	$(PY) bench/bench_plans.py
+	$(PY) bench/bench_research_upload.py
 
 # Load test with locust: gunicorn on 127.0.0.1 and a scratch PostgreSQL database, 50 then
 # 200 simulated users, then an audit check (bench/load/run_load.py, docs/benchmarks.md).
