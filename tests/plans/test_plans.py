@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
+from submitted import keyed
 
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.people.models import Country
@@ -38,7 +39,7 @@ def test_a_coordinator_starts_a_plan_with_its_parts_ready_to_write(
     standing: Any, client_for: Any
 ) -> None:
     response = client_for(standing.coordinator).post(
-        reverse("plans:start", args=[standing.person.pk])
+        reverse("plans:start", args=[standing.person.pk]), keyed()
     )
     assert response.status_code == 302
     plan = standing.person.plan
@@ -54,20 +55,22 @@ def test_the_person_adds_a_goal_in_their_own_words_and_it_says_they_wrote_it(
     client = client_for(standing.person_user)
     response = client.post(
         reverse("plans:goal_new", args=[standing.person.pk]),
-        {"text": "Get back on my bike", "life_area": area.pk},
+        keyed({"text": "Get back on my bike", "life_area": area.pk}),
     )
     assert response.status_code == 302
     goal = Goal.objects.get(plan=plan)
-    assert goal.written_by == "person" and goal.created_by == standing.person_user
+    wording = goal.plan.wordings.get(part_type="goal", part_id=goal.pk, is_current=True)
+    assert wording.voice == "own" and wording.written_by == standing.person_user
     page = client.get(reverse("plans:plan", args=[standing.person.pk])).content.decode()
-    assert "Get back on my bike" in page and "in their own words" in page
+    assert "Get back on my bike" in page and "In your own words" in page
 
 
 def test_an_empty_goal_is_refused_clearly_and_nothing_is_saved(
     standing: Any, plan: Any, area: Any, client_for: Any
 ) -> None:
     response = client_for(standing.person_user).post(
-        reverse("plans:goal_new", args=[standing.person.pk]), {"text": "   ", "life_area": area.pk}
+        reverse("plans:goal_new", args=[standing.person.pk]),
+        keyed({"text": "   ", "life_area": area.pk}),
     )
     assert response.status_code == 200
     assert (
@@ -82,7 +85,7 @@ def test_text_over_the_limit_is_refused_and_nothing_is_saved(
 ) -> None:
     response = client_for(standing.person_user).post(
         reverse("plans:goal_new", args=[standing.person.pk]),
-        {"text": "x" * 501, "life_area": area.pk},
+        keyed({"text": "x" * 501, "life_area": area.pk}),
     )
     assert "at most 500 characters" in html.unescape(response.content.decode())
     assert not Goal.objects.exists()
@@ -93,10 +96,10 @@ def test_a_step_with_no_owner_is_refused(
 ) -> None:
     goal = _goal(standing, plan, area)
     url = reverse("plans:step_new", args=[standing.person.pk, goal.pk])
-    response = client_for(standing.person_user).post(url, {"text": "Buy goggles"})
+    response = client_for(standing.person_user).post(url, keyed({"text": "Buy goggles"}))
     assert "Choose who does this step." in response.content.decode()
     supporter_step = client_for(standing.person_user).post(
-        url, {"text": "Lift to the pool", "owner": "supporter"}
+        url, keyed({"text": "Lift to the pool", "owner": "supporter"})
     )
     assert "Choose which supporter does this step" in supporter_step.content.decode()
     assert not GoalStep.objects.exists()
@@ -127,10 +130,10 @@ def test_progress_is_recorded_from_0_to_10_and_shown_as_chart_and_text(
     goal = _goal(standing, plan, area)
     client = client_for(standing.person_user)
     url = reverse("plans:goal_rate", args=[standing.person.pk, goal.pk])
-    client.post(url, {"score": "3"})
-    client.post(url, {"score": "11"})
+    client.post(url, keyed({"score": "3"}))
+    client.post(url, keyed({"score": "11"}))
     assert [r.score for r in goal.ratings.all()] == [3]
-    client.post(url, {"score": "6"})
+    client.post(url, keyed({"score": "6"}))
     page = client.get(reverse("plans:goal", args=[standing.person.pk, goal.pk])).content.decode()
     assert "<svg" in page and 'role="img"' in page
     assert "from 3 to 6 out of 10 over 2 ratings" in page
@@ -192,13 +195,13 @@ def test_a_concern_needs_the_persons_view_or_a_reason(
         "professional_view": "Risk to health",
         "review_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
     }
-    refused = client_for(standing.coordinator).post(url, form)
+    refused = client_for(standing.coordinator).post(url, keyed(form))
     assert "Write the person's own view, or say why it could not be recorded" in html.unescape(
         refused.content.decode()
     )
     assert not SafetyItem.objects.exists()
     accepted = client_for(standing.coordinator).post(
-        url, form | {"person_view_not_obtained": "Too unwell to talk about it today"}
+        url, keyed(form | {"person_view_not_obtained": "Too unwell to talk about it today"})
     )
     assert accepted.status_code == 302
     assert SafetyItem.objects.get().person_view_not_obtained.startswith("Too unwell")
@@ -220,7 +223,7 @@ def test_the_database_also_refuses_a_concern_without_the_persons_view(
 
 
 def _review_form(goal: Goal, **extra: Any) -> dict[str, Any]:
-    return {
+    return keyed() | {
         "held_on": timezone.localdate().isoformat(),
         "person_attended": "on",
         f"progress_{goal.pk}": "7",
@@ -286,10 +289,11 @@ def test_signing_an_already_signed_version_is_refused(
     version = services.version_create(actor=standing.coordinator, plan=plan)
     client = client_for(standing.person_user)
     url = reverse("plans:version_sign", args=[standing.person.pk, version.number])
-    client.post(url)
+    client.post(url, keyed({"response": "agree"}))
     first_signed_at = PlanVersion.objects.get(pk=version.pk).person_signed_at
-    again = client.post(url, follow=True)
-    assert "already signed" in again.content.decode()
+    assert first_signed_at is not None
+    again = client.post(url, keyed({"response": "agree"}), follow=True)
+    assert "already answered" in again.content.decode()
     assert PlanVersion.objects.get(pk=version.pk).person_signed_at == first_signed_at
     with pytest.raises(ValidationError):
         services.version_sign(actor=standing.coordinator, version=version, as_person=True)

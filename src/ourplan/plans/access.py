@@ -25,15 +25,19 @@ from ourplan.core import audit
 from ourplan.core.models import AuditAction
 from ourplan.core.refusal import Refused, fetch_or_refuse
 from ourplan.people import access as people_access
-from ourplan.people.models import Person
+from ourplan.people.models import Organisation, Person
 from ourplan.plans import queries
 from ourplan.plans.models import (
     AboutMe,
     CrisisPlan,
     Goal,
     GoalStep,
+    Need,
+    PersonalContact,
+    PersonalSafetyPlan,
     Plan,
     PlanVersion,
+    Risk,
     SafetyItem,
     StayingWellPlan,
     Strength,
@@ -45,6 +49,14 @@ VERSION_LIST = "plan_versions"
 VERSION_COMPARISON = "plan_version_comparison"
 STATUTORY_DOCUMENT = "statutory_document"
 PERSON_COPY = "person_copy"
+REVIEW_HISTORY = "plan_reviews"
+ASSESSMENT = "needs_and_risk_assessment"
+SAFETY_PLAN = "safety_plan"
+CHANGES_TO_MY_WORDS = "plan_changes"
+# The one-page crisis printout, for the person or for a crisis team (logged with the plan's id).
+CRISIS_PRINTOUT = "crisis_printout"
+CRISIS_TEAM_PRINTOUT = "crisis_team_printout"
+CONTRIBUTION_RULES_PAGE = "plans:contribution_rules"
 
 PlanRule = Callable[[Any, Person], bool]
 
@@ -63,6 +75,46 @@ def can_edit_plan(user: Any, person: Person) -> bool:
     }:
         return False
     return people_access.can_view_person(user, person)
+
+
+def _team_may(user: Any, person: Person, rule: str) -> bool:
+    """A clinician or peer support worker on the person's team, if the organisation allows ``rule``."""
+    role = getattr(user, "role", None)
+    if role == Role.CLINICIAN:
+        allowed = getattr(queries.contribution_rules_of(person.organisation), f"clinician_{rule}")
+    elif role == Role.PEER_SUPPORT_WORKER:
+        allowed = getattr(queries.contribution_rules_of(person.organisation), f"peer_{rule}")
+    else:
+        return False
+    if not allowed:
+        return False
+    return people_access.can_view_person(user, person)
+
+
+def can_add_step(user: Any, person: Person) -> bool:
+    """Those who write the plan, and team members adding a step they do, where allowed."""
+    if can_edit_plan(user, person):
+        return True
+    return _team_may(user, person, "steps")
+
+
+def can_add_strength(user: Any, person: Person) -> bool:
+    """Those who write the plan, and team members noting a strength with the person, where allowed."""
+    if can_edit_plan(user, person):
+        return True
+    return _team_may(user, person, "strengths")
+
+
+def can_add_treatment_preferences(user: Any, person: Person) -> bool:
+    """Those who write the plan, and team members adding to treatment preferences, where allowed."""
+    if can_edit_plan(user, person):
+        return True
+    return _team_may(user, person, "treatment_preferences")
+
+
+def is_team_contributor(user: Any) -> bool:
+    """Clinicians and peer support workers add within the organisation's rules."""
+    return getattr(user, "role", None) in {Role.CLINICIAN, Role.PEER_SUPPORT_WORKER}
 
 
 def can_start_plan(user: Any, person: Person) -> bool:
@@ -90,6 +142,23 @@ def can_sign_as_coordinator(user: Any, person: Person) -> bool:
     if getattr(user, "role", None) not in {Role.CARE_COORDINATOR, Role.TEAM_MANAGER}:
         return False
     return people_access.can_view_person(user, person)
+
+
+def can_record_copy_given(user: Any, person: Person) -> bool:
+    """A copy given to the person can be recorded at any time, by those who record reviews."""
+    return can_record_review(user, person)
+
+
+def can_speak_as_person(user: Any, person: Person) -> bool:
+    """Confirming words as theirs, putting their words back, answering a version: the person only."""
+    return can_sign_as_person(user, person)
+
+
+def can_set_contribution_rules(user: Any) -> bool:
+    """An organisation's administrator sets what clinicians and peer support workers may add."""
+    if getattr(user, "role", None) != Role.ADMINISTRATOR:
+        return False
+    return people_access.staff_member_of(user) is not None
 
 
 def can_sign_version(user: Any, person: Person) -> bool:
@@ -161,6 +230,35 @@ def access_crisis_plan(
     crisis = _plan_of(user, person_id, rule).crisis
     _read(user, CrisisPlan.AUDIT_TYPE, crisis.pk, crisis.plan)
     return crisis
+
+
+def access_personal_safety_plan(
+    user: Any, person_id: object, *, rule: PlanRule = can_edit_plan
+) -> PersonalSafetyPlan:
+    """The person's own safety steps: reasons for living, coping steps, safer surroundings."""
+    plan = _plan_of(user, person_id, rule)
+    personal = queries.personal_safety_plan_of(plan)
+    personal.plan = plan
+    _read(user, PersonalSafetyPlan.AUDIT_TYPE, personal.pk, plan)
+    return personal
+
+
+def access_crisis_printout(
+    user: Any, person_id: object, *, for_team: bool, as_pdf: bool = False
+) -> Plan:
+    """The one-page crisis printout: the person's own, or the one for a crisis team."""
+    kind = CRISIS_TEAM_PRINTOUT if for_team else CRISIS_PRINTOUT
+    return _document(user, person_id, kind, as_pdf=as_pdf)
+
+
+def access_plan_page(
+    user: Any, person_id: object, page: str, *, rule: PlanRule = can_view_plan
+) -> Plan:
+    """A page showing many records of the plan (reviews, the assessment, the safety plan,
+    changes to the person's words): one read entry naming the page, with the plan's id."""
+    plan = _plan_of(user, person_id, rule)
+    _read(user, page, plan.pk, plan)
+    return plan
 
 
 def access_strength(
@@ -245,6 +343,57 @@ def access_safety_item(
     return item
 
 
+def access_need(
+    user: Any, person_id: object, need_id: object, *, rule: PlanRule = can_edit_plan
+) -> Need:
+    """One need in this person's assessment; a need of any other plan is refused."""
+    plan = _plan_of(user, person_id, rule)
+    need = fetch_or_refuse(
+        Need.objects.select_related("life_area"),
+        Need.AUDIT_TYPE,
+        need_id,
+        lambda found: found.plan_id == plan.pk,
+    )
+    need.plan = plan
+    _read(user, Need.AUDIT_TYPE, need.pk, plan)
+    return need
+
+
+def access_risk(
+    user: Any,
+    person_id: object,
+    risk_id: object,
+    *,
+    rule: PlanRule = can_edit_plan,
+    audit_read: bool = True,
+) -> Risk:
+    """One risk or positive risk decision in this person's assessment; any other is refused."""
+    plan = _plan_of(user, person_id, rule)
+    risk = fetch_or_refuse(
+        Risk.objects.all(), Risk.AUDIT_TYPE, risk_id, lambda found: found.plan_id == plan.pk
+    )
+    risk.plan = plan
+    if audit_read:
+        _read(user, Risk.AUDIT_TYPE, risk.pk, plan)
+    return risk
+
+
+def access_contact(
+    user: Any, person_id: object, contact_id: object, *, rule: PlanRule = can_edit_plan
+) -> PersonalContact:
+    """One of the person's own contacts; a contact of any other plan is refused."""
+    plan = _plan_of(user, person_id, rule)
+    contact = fetch_or_refuse(
+        PersonalContact.objects.all(),
+        PersonalContact.AUDIT_TYPE,
+        contact_id,
+        lambda found: found.plan_id == plan.pk,
+    )
+    contact.plan = plan
+    _read(user, PersonalContact.AUDIT_TYPE, contact.pk, plan)
+    return contact
+
+
 def _version_of(plan: Plan, number: int) -> PlanVersion:
     # Versions are named by their number within the plan, so the lookup is by number;
     # a number the plan does not have is refused like any record outside it.
@@ -311,3 +460,11 @@ def access_statutory_document(user: Any, person_id: object, *, as_pdf: bool = Fa
 def access_person_copy(user: Any, person_id: object, *, as_pdf: bool = False) -> Plan:
     """The plan the person-held copy is generated from."""
     return _document(user, person_id, PERSON_COPY, as_pdf=as_pdf)
+
+
+def access_contribution_rules(user: Any) -> Organisation:
+    """The administrator's own organisation, whose contribution rules they set."""
+    staff = people_access.staff_member_of(user) if can_set_contribution_rules(user) else None
+    if staff is None:
+        raise Refused("page", CONTRIBUTION_RULES_PAGE)
+    return staff.organisation

@@ -22,13 +22,19 @@ from ourplan.plans.models import (
     CrisisPlan,
     Goal,
     GoalStep,
+    Need,
+    PersonalContact,
+    PersonalSafetyPlan,
     Plan,
     PlanVersion,
     ProgressRating,
     Review,
+    Risk,
+    RiskKind,
     SafetyItem,
     StayingWellPlan,
     Strength,
+    Wording,
 )
 
 WORDS_OF_TEXT = 60
@@ -68,6 +74,32 @@ def describe_ratings(ids: list[str]) -> Mapping[str, str]:
 def describe_safety_items(ids: list[str]) -> Mapping[str, str]:
     items = SafetyItem.objects.filter(pk__in=_pks(ids)).values_list("pk", "description")
     return {str(pk): _("Safety plan: ‘%(text)s’") % {"text": _quoted(text)} for pk, text in items}
+
+
+def describe_needs(ids: list[str]) -> Mapping[str, str]:
+    needs = Need.objects.filter(pk__in=_pks(ids)).values_list("pk", "description")
+    return {str(pk): _("Need: ‘%(text)s’") % {"text": _quoted(text)} for pk, text in needs}
+
+
+def describe_risks(ids: list[str]) -> Mapping[str, str]:
+    risks = Risk.objects.filter(pk__in=_pks(ids)).values_list("pk", "kind", "description")
+    return {
+        str(pk): (
+            _("Positive risk: ‘%(text)s’") if kind == RiskKind.POSITIVE else _("Risk: ‘%(text)s’")
+        )
+        % {"text": _quoted(text)}
+        for pk, kind, text in risks
+    }
+
+
+def describe_contacts(ids: list[str]) -> Mapping[str, str]:
+    contacts = PersonalContact.objects.filter(pk__in=_pks(ids)).values_list("pk", "name")
+    return {str(pk): _("Contact: %(name)s") % {"name": _quoted(name)} for pk, name in contacts}
+
+
+def describe_wordings(ids: list[str]) -> Mapping[str, str]:
+    wordings = Wording.objects.filter(pk__in=_pks(ids)).values_list("pk", "text")
+    return {str(pk): _("Wording: ‘%(text)s’") % {"text": _quoted(text)} for pk, text in wordings}
 
 
 def describe_reviews(ids: list[str]) -> Mapping[str, str]:
@@ -124,9 +156,17 @@ LABELS = {
     AboutMe.AUDIT_TYPE: gettext_lazy("About me"),
     StayingWellPlan.AUDIT_TYPE: gettext_lazy("Staying-well plan"),
     CrisisPlan.AUDIT_TYPE: gettext_lazy("Crisis plan"),
+    PersonalSafetyPlan.AUDIT_TYPE: gettext_lazy("Own safety steps"),
     access.VERSION_LIST: gettext_lazy("List of plan versions"),
     access.PERSON_COPY: gettext_lazy("Own copy of the plan"),
     access.STATUTORY_DOCUMENT: gettext_lazy("Care plan document"),
+    access.REVIEW_HISTORY: gettext_lazy("Reviews of the plan"),
+    access.ASSESSMENT: gettext_lazy("Needs and risk assessment"),
+    access.SAFETY_PLAN: gettext_lazy("Safety plan"),
+    access.CHANGES_TO_MY_WORDS: gettext_lazy("Changes to the plan, and words to check"),
+    access.CRISIS_PRINTOUT: gettext_lazy("Crisis plan on one page"),
+    access.CRISIS_TEAM_PRINTOUT: gettext_lazy("Crisis plan on one page, for a crisis team"),
+    "plan_contribution_rules": gettext_lazy("What the whole team may add to plans"),
 }
 
 DESCRIBERS: dict[str, Callable[[list[str]], Mapping[str, str]]] = {
@@ -135,6 +175,10 @@ DESCRIBERS: dict[str, Callable[[list[str]], Mapping[str, str]]] = {
     GoalStep.AUDIT_TYPE: describe_steps,
     ProgressRating.AUDIT_TYPE: describe_ratings,
     SafetyItem.AUDIT_TYPE: describe_safety_items,
+    Need.AUDIT_TYPE: describe_needs,
+    Risk.AUDIT_TYPE: describe_risks,
+    PersonalContact.AUDIT_TYPE: describe_contacts,
+    Wording.AUDIT_TYPE: describe_wordings,
     Review.AUDIT_TYPE: describe_reviews,
     PlanVersion.AUDIT_TYPE: describe_versions,
     access.VERSION_COMPARISON: describe_comparisons,

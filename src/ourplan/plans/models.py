@@ -3,6 +3,11 @@
 Every editable part carries a ``revision`` number: a save must name the revision
 it started from, so two people editing the same part never silently overwrite
 each other (see services.save_part).
+
+Who wrote the words is a recorded fact, never a default: every save of a part's words
+adds a ``Wording`` row per changed field, saying who wrote it, in what voice (their own
+words, the person's words as they said them, or written together) and whether the
+person confirmed it (see plans/authorship.py).
 """
 
 from __future__ import annotations
@@ -21,21 +26,31 @@ SHORT_TEXT = 500
 LONG_TEXT = 4000
 
 
-class WrittenBy(models.TextChoices):
-    PERSON = "person", _("the person, in their own words")
-    COORDINATOR = "coordinator", _("the care coordinator")
-    TOGETHER = "together", _("together")
+class Voice(models.TextChoices):
+    """How a wording came to be written. Only the facts recorded with a save set it."""
+
+    OWN = "own", _("the person wrote it")
+    STAFF = "staff", _("a member of staff wrote it")
+    AS_SAID = "as_said", _("staff recorded it as the person said it")
+    TOGETHER = "together", _("the person and staff wrote it together")
+
+
+# Voices in which the words are meant to be the person's; they count as the person's words
+# only once the person has written or confirmed them.
+PERSON_VOICES = frozenset({Voice.AS_SAID, Voice.TOGETHER})
 
 
 class AuthoredPart(models.Model):
-    """Something in the plan: who wrote it, who last changed it, and its revision."""
+    """Something in the plan: who created it, who last changed it, and its revision.
+
+    Who wrote its current words is kept per field in ``Wording`` rows.
+    """
 
     # The name audit entries give this kind of record, with the record's own id.
     AUDIT_TYPE: ClassVar[str]
+    # The fields holding words someone wrote: each save of one of them is a Wording.
+    WORDED_FIELDS: ClassVar[tuple[str, ...]] = ()
 
-    written_by = models.CharField(
-        _("who wrote this"), max_length=12, choices=WrittenBy.choices, default=WrittenBy.TOGETHER
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -51,6 +66,10 @@ class AuthoredPart(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise models.ProtectedError("Plan content is never deleted; it is archived.", {self})
+
+    @property
+    def owning_plan_id(self) -> int:
+        return self.plan_id  # type: ignore[attr-defined,no-any-return]
 
 
 class Plan(models.Model):
@@ -136,6 +155,9 @@ class AboutMe(AuthoredPart):
         "hopes_and_dreams",
         "my_story",
     )
+    WORDED_FIELDS = TEXT_FIELDS
+    # What clinicians and peer support workers may add to, when the organisation allows it.
+    TREATMENT_PREFERENCE_FIELDS = ("medication_preferences", "therapy_preferences")
 
     def __str__(self) -> str:
         return f"About me ({self.plan.person})"
@@ -163,6 +185,8 @@ class Strength(AuthoredPart):
     archived_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
+    WORDED_FIELDS = ("text",)
+
     class Meta:
         ordering = ["kind", "created_at"]
 
@@ -184,7 +208,7 @@ class Goal(AuthoredPart):
     AUDIT_TYPE: ClassVar[str] = "goal"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
-    text = models.CharField(_("My goal, in my own words"), max_length=SHORT_TEXT)
+    text = models.CharField(_("Goal"), max_length=SHORT_TEXT)
     life_area = models.ForeignKey(
         LifeArea, on_delete=models.PROTECT, related_name="goals", verbose_name=_("Life area")
     )
@@ -197,6 +221,8 @@ class Goal(AuthoredPart):
         Strength, blank=True, related_name="goals", verbose_name=_("Strengths this builds on")
     )
     history = HistoricalRecords(m2m_fields=[strengths])
+
+    WORDED_FIELDS = ("text",)
 
     class Meta:
         ordering = ["status", "created_at"]
@@ -220,6 +246,7 @@ class StepOwner(models.TextChoices):
     SUPPORTER = "supporter", _("Someone who supports me")
     COORDINATOR = "coordinator", _("My care coordinator")
     SERVICE = "service", _("Another service")
+    TEAM_MEMBER = "team_member", _("Someone else in my care team")
 
 
 class StepStatus(models.TextChoices):
@@ -244,11 +271,22 @@ class GoalStep(AuthoredPart):
         verbose_name=_("Which supporter"),
     )
     service = models.CharField(_("Which service"), max_length=200, blank=True)
+    # A clinician or peer support worker who added a step they do themselves.
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Which member of the care team"),
+    )
     due_on = models.DateField(_("By when"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.TO_DO
     )
     history = HistoricalRecords()
+
+    WORDED_FIELDS = ("text",)
 
     class Meta:
         ordering = ["created_at"]
@@ -256,12 +294,17 @@ class GoalStep(AuthoredPart):
             models.CheckConstraint(
                 name="step_owner_is_named",
                 condition=~models.Q(owner="supporter", supporter__isnull=True)
-                & ~models.Q(owner="service", service=""),
+                & ~models.Q(owner="service", service="")
+                & ~models.Q(owner="team_member", owner_user__isnull=True),
             )
         ]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def owning_plan_id(self) -> int:
+        return self.goal.plan_id
 
 
 class ProgressRating(models.Model):
@@ -323,6 +366,7 @@ class StayingWellPlan(AuthoredPart):
         "breaking_down",
         "after_crisis",
     )
+    WORDED_FIELDS = TEXT_FIELDS
 
     def __str__(self) -> str:
         return f"Staying-well plan ({self.plan.person})"
@@ -357,6 +401,15 @@ class CrisisPlan(AuthoredPart):
     )
     advance_signed = models.BooleanField(_("The advance statement is signed"), default=False)
     advance_witnessed = models.BooleanField(_("The advance statement is witnessed"), default=False)
+    advance_original_kept = models.CharField(
+        _("Where the signed original is kept"), max_length=SHORT_TEXT, blank=True
+    )
+    contingency = models.TextField(
+        _("If the usual arrangements fail: what happens instead"),
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text=_("For example if the care coordinator is away, or a carer cannot help."),
+    )
     history = HistoricalRecords()
 
     TEXT_FIELDS = (
@@ -368,11 +421,58 @@ class CrisisPlan(AuthoredPart):
         "practical_matters",
         "what_helps",
         "what_does_not_help",
+        "contingency",
         "advance_statement",
     )
+    WORDED_FIELDS = (*TEXT_FIELDS, "advance_original_kept")
 
     def __str__(self) -> str:
         return f"Crisis plan ({self.plan.person})"
+
+
+class PersonalSafetyPlan(AuthoredPart):
+    """The person's own safety steps: reasons for living, what they do to cope, a safer home."""
+
+    AUDIT_TYPE: ClassVar[str] = "personal_safety_plan"
+
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="personal_safety")
+    reasons_for_living = models.TextField(
+        _("My reasons for living"), max_length=LONG_TEXT, blank=True
+    )
+    coping_steps = models.TextField(
+        _("Things I can do to cope, step by step"), max_length=LONG_TEXT, blank=True
+    )
+    safer_surroundings = models.TextField(
+        _("Ways to make my surroundings safer"), max_length=LONG_TEXT, blank=True
+    )
+    history = HistoricalRecords()
+
+    TEXT_FIELDS = ("reasons_for_living", "coping_steps", "safer_surroundings")
+    WORDED_FIELDS = TEXT_FIELDS
+
+    def __str__(self) -> str:
+        return f"Personal safety plan ({self.plan.person})"
+
+
+class PersonalContact(AuthoredPart):
+    """Someone the person wants to be able to ring: kept by the person on the crisis and safety pages."""
+
+    AUDIT_TYPE: ClassVar[str] = "personal_contact"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="contacts")
+    name = models.CharField(_("Name"), max_length=200)
+    relationship = models.CharField(_("Who they are to me"), max_length=200, blank=True)
+    phone = models.CharField(_("Phone number"), max_length=40)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    WORDED_FIELDS = ("name", "relationship", "phone")
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SafetyKind(models.TextChoices):
@@ -405,7 +505,24 @@ class SafetyItem(AuthoredPart):
     )
     review_on = models.DateField(_("Review by"))
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The assessment risk this item manages, when it came from the needs and risk assessment.
+    from_risk = models.OneToOneField(
+        "plans.Risk",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="safety_item",
+    )
     history = HistoricalRecords()
+
+    WORDED_FIELDS = (
+        "description",
+        "person_view",
+        "person_view_not_obtained",
+        "professional_view",
+        "agreed_steps",
+        "responsibilities",
+    )
 
     class Meta:
         ordering = ["review_on", "created_at"]
@@ -420,12 +537,111 @@ class SafetyItem(AuthoredPart):
         return self.description[:60]
 
 
+class NeedStatus(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met yet")
+
+
+class Need(AuthoredPart):
+    """A need found in the needs and risk assessment, in one life area, with the person's view."""
+
+    AUDIT_TYPE: ClassVar[str] = "need"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="needs")
+    life_area = models.ForeignKey(
+        LifeArea, on_delete=models.PROTECT, related_name="needs", verbose_name=_("Life area")
+    )
+    description = models.TextField(_("The need"), max_length=LONG_TEXT)
+    person_view = models.TextField(_("The person's view"), max_length=LONG_TEXT, blank=True)
+    status = models.CharField(
+        _("Is it met?"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.NOT_MET
+    )
+    personal_budget = models.BooleanField(
+        _("A personal budget or direct payment could help meet it"), default=False
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    WORDED_FIELDS = ("description", "person_view")
+
+    class Meta:
+        ordering = ["life_area__position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class RiskKind(models.TextChoices):
+    RISK = "risk", _("A risk")
+    POSITIVE = "positive", _("A positive risk worth taking")
+
+
+class Risk(AuthoredPart):
+    """A risk in the assessment, or a positive risk-taking decision, with the person's own view."""
+
+    AUDIT_TYPE: ClassVar[str] = "risk"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="risks")
+    kind = models.CharField(
+        _("Is this a risk, or a positive risk worth taking?"),
+        max_length=10,
+        choices=RiskKind.choices,
+    )
+    description = models.TextField(_("What it is"), max_length=LONG_TEXT)
+    person_view = models.TextField(_("The person's own view"), max_length=LONG_TEXT, blank=True)
+    person_view_not_obtained = models.CharField(
+        _("Why the person's view could not be recorded"), max_length=SHORT_TEXT, blank=True
+    )
+    professional_view = models.TextField(
+        _("The professional view"), max_length=LONG_TEXT, blank=True
+    )
+    shared_responsibility = models.TextField(
+        _("Who shares the responsibility, and for what"), max_length=LONG_TEXT, blank=True
+    )
+    review_on = models.DateField(_("Review by"))
+    archived_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    WORDED_FIELDS = (
+        "description",
+        "person_view",
+        "person_view_not_obtained",
+        "professional_view",
+        "shared_responsibility",
+    )
+
+    class Meta:
+        ordering = ["kind", "review_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="risk_has_person_view_or_reason",
+                condition=~models.Q(person_view="") | ~models.Q(person_view_not_obtained=""),
+            ),
+            models.CheckConstraint(
+                name="positive_risk_shares_responsibility",
+                condition=~models.Q(kind="positive", shared_responsibility=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class ContactFrequency(models.TextChoices):
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Every month")
+    OTHER = "other", _("Another arrangement")
+
+
 class Review(models.Model):
     AUDIT_TYPE: ClassVar[str] = "review"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField(_("Date of the review"), default=timezone.localdate)
-    person_attended = models.BooleanField(_("The person was there"), default=True)
+    person_attended = models.BooleanField(_("The person was there"), default=False)
     supporters_attended = models.ManyToManyField(
         "people.Supporter",
         blank=True,
@@ -437,6 +653,19 @@ class Review(models.Model):
         _("Professionals there"), max_length=SHORT_TEXT, blank=True
     )
     what_changed = models.TextField(_("What changed"), max_length=LONG_TEXT, blank=True)
+    notes = models.TextField(_("Notes of the review"), max_length=LONG_TEXT, blank=True)
+    person_view = models.TextField(
+        _("What the person thought of the review"), max_length=LONG_TEXT, blank=True
+    )
+    carer_view = models.TextField(
+        _("What carers and supporters thought of the review"), max_length=LONG_TEXT, blank=True
+    )
+    contact_frequency = models.CharField(
+        _("How often we agreed to meet"),
+        max_length=12,
+        choices=ContactFrequency.choices,
+        blank=True,
+    )
     next_review_on = models.DateField(_("Next review"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -449,6 +678,11 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review on {self.held_on}"
+
+
+class PersonResponse(models.TextChoices):
+    AGREE = "agree", _("Agrees with this version")
+    DISAGREE = "disagree", _("Does not agree with this version")
 
 
 class CopyGiven(models.TextChoices):
@@ -481,6 +715,10 @@ class PlanVersion(models.Model):
     not_signed_reason = models.CharField(
         _("Why the person has not signed"), max_length=SHORT_TEXT, blank=True
     )
+    # The person's own answer to the version: they agree (and sign) or disagree, with a comment.
+    person_response = models.CharField(max_length=10, choices=PersonResponse.choices, blank=True)
+    person_comment = models.TextField(_("Comment"), max_length=LONG_TEXT, blank=True)
+    person_responded_at = models.DateTimeField(null=True, blank=True)
     copy_given = models.CharField(
         _("Copy given as"), max_length=10, choices=CopyGiven.choices, blank=True
     )
@@ -507,5 +745,163 @@ class PlanVersion(models.Model):
     def is_signed(self) -> bool:
         return self.person_signed_at is not None or self.coordinator_signed_at is not None
 
+    @property
+    def waits_for_person(self) -> bool:
+        """The person has not yet said whether they agree with this version."""
+        return self.person_signed_at is None and not self.person_response
+
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise models.ProtectedError("Plan versions are never deleted.", {self})
+
+
+class Wording(models.Model):
+    """One saved wording of one field of a plan part, and who wrote it, in what voice.
+
+    The current wording of each field has ``is_current``; earlier ones are kept, so the
+    person can see the words they wrote before someone else changed them, and put them back.
+    """
+
+    AUDIT_TYPE: ClassVar[str] = "plan_wording"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="wordings")
+    part_type = models.CharField(max_length=40)
+    part_id = models.PositiveIntegerField()
+    field = models.CharField(max_length=40)
+    text = models.TextField(max_length=LONG_TEXT * 3, blank=True)
+    voice = models.CharField(max_length=10, choices=Voice.choices)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_by_role = models.CharField(max_length=30)
+    written_at = models.DateTimeField(default=timezone.now)
+    person_present = models.BooleanField(default=False)
+    person_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The person's own wording these words replaced, until the person writes or restores again.
+    replaced_person_wording = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        indexes = [models.Index(fields=["plan", "is_current"], name="wording_plan_current")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["part_type", "part_id", "field"],
+                condition=models.Q(is_current=True),
+                name="one_current_wording_per_field",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_type} {self.part_id} {self.field}"
+
+    @property
+    def is_persons_words(self) -> bool:
+        """The person wrote these words, or confirmed them as theirs."""
+        if self.voice == Voice.OWN:
+            return True
+        return self.voice in PERSON_VOICES and self.person_confirmed_at is not None
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return self.voice in PERSON_VOICES and self.person_confirmed_at is None
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise models.ProtectedError("Wordings are never deleted.", {self})
+
+
+class NoticeKind(models.TextChoices):
+    WORDS_CHANGED = "words_changed", _("Someone changed your words")
+    WORDS_TO_CONFIRM = "words_to_confirm", _("Words to check and confirm")
+    STAFF_ADDED = "staff_added", _("Someone in your team added to your plan")
+
+
+class PlanNotice(models.Model):
+    """Something the person is told about their plan, shown until they have seen it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    part_type = models.CharField(max_length=40)
+    part_id = models.PositiveIntegerField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by_role = models.CharField(max_length=30)
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "seen_at"], name="notice_plan_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.part_type} {self.part_id}"
+
+
+class StaffContributionRules(models.Model):
+    """What clinicians and peer support workers may add to plans in one organisation.
+
+    Care coordinators and team managers write plans with the person; these rules let the
+    rest of the team add within limits. Each addition is authored and audited like any other.
+    """
+
+    organisation = models.OneToOneField(
+        "people.Organisation", on_delete=models.CASCADE, related_name="plan_contribution_rules"
+    )
+    clinician_steps = models.BooleanField(
+        _("Clinicians may add a step they do themselves"), default=True
+    )
+    clinician_strengths = models.BooleanField(
+        _("Clinicians may add a strength noted with the person"), default=True
+    )
+    clinician_treatment_preferences = models.BooleanField(
+        _("Clinicians may add to the person's treatment preferences"), default=True
+    )
+    peer_steps = models.BooleanField(
+        _("Peer support workers may add a step they do themselves"), default=True
+    )
+    peer_strengths = models.BooleanField(
+        _("Peer support workers may add a strength noted with the person"), default=True
+    )
+    peer_treatment_preferences = models.BooleanField(
+        _("Peer support workers may add to the person's treatment preferences"), default=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    RULE_FIELDS = (
+        "clinician_steps",
+        "clinician_strengths",
+        "clinician_treatment_preferences",
+        "peer_steps",
+        "peer_strengths",
+        "peer_treatment_preferences",
+    )
+
+    def __str__(self) -> str:
+        return f"Contribution rules ({self.organisation})"
+
+
+def worded_models() -> dict[str, type[AuthoredPart]]:
+    """Every part with worded fields, by the type its wordings (and audit entries) name."""
+    return {
+        model.AUDIT_TYPE: model
+        for model in (
+            AboutMe,
+            StayingWellPlan,
+            CrisisPlan,
+            PersonalSafetyPlan,
+            PersonalContact,
+            Strength,
+            Goal,
+            GoalStep,
+            SafetyItem,
+            Need,
+            Risk,
+        )
+    }

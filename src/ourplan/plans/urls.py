@@ -1,6 +1,15 @@
 from django.urls import path
 
-from ourplan.plans.views import documents, goals, plan, reviews, safety
+from ourplan.plans.views import (
+    assessment,
+    documents,
+    goals,
+    plan,
+    reviews,
+    safety,
+    team,
+    words,
+)
 
 app_name = "plans"
 
@@ -10,9 +19,12 @@ urlpatterns = [
     path(P, plan.plan_home, name="plan"),
     path(P + "start/", plan.plan_start, name="start"),
     path(P + "about-me/", plan.about_me, name="about_me"),
+    path(P + "treatment-preferences/", plan.treatment_preferences, name="treatment_preferences"),
     path(P + "staying-well/", plan.staying_well, name="staying_well"),
     path(P + "crisis/", plan.crisis, name="crisis"),
     path(P + "crisis/edit/", plan.crisis_edit, name="crisis_edit"),
+    path(P + "crisis/printout/", documents.crisis_printout, name="crisis_printout"),
+    path(P + "crisis/printout.pdf", documents.crisis_printout_pdf, name="crisis_printout_pdf"),
     path(P + "strengths/new/", plan.strength_new, name="strength_new"),
     path(P + "strengths/<int:strength_id>/edit/", plan.strength_edit, name="strength_edit"),
     path(P + "goals/new/", goals.goal_new, name="goal_new"),
@@ -23,9 +35,24 @@ urlpatterns = [
     path(P + "goals/<int:goal_id>/achieved/", goals.goal_achieve, name="goal_achieve"),
     path(P + "steps/<int:step_id>/edit/", goals.step_edit, name="step_edit"),
     path(P + "steps/<int:step_id>/status/", goals.step_status, name="step_status"),
+    path(P + "safety-plan/", safety.safety_plan, name="safety"),
+    path(P + "safety-plan/my-steps/", safety.safety_steps, name="safety_steps"),
     path(P + "safety/new/", safety.safety_new, name="safety_new"),
     path(P + "safety/<int:item_id>/", safety.safety_edit, name="safety_edit"),
+    path(P + "contacts/new/", safety.contact_new, name="contact_new"),
+    path(P + "contacts/<int:contact_id>/", safety.contact_edit, name="contact_edit"),
+    path(P + "assessment/", assessment.assessment, name="assessment"),
+    path(P + "assessment/needs/new/", assessment.need_new, name="need_new"),
+    path(P + "assessment/needs/<int:need_id>/", assessment.need_edit, name="need_edit"),
+    path(P + "assessment/risks/new/", assessment.risk_new, name="risk_new"),
+    path(P + "assessment/risks/<int:risk_id>/", assessment.risk_edit, name="risk_edit"),
+    path(
+        P + "assessment/risks/<int:risk_id>/to-safety-plan/",
+        assessment.risk_to_safety,
+        name="risk_to_safety",
+    ),
     path(P + "review/", reviews.review, name="review"),
+    path(P + "reviews/", reviews.reviews, name="reviews"),
     path(P + "versions/", reviews.versions, name="versions"),
     path(P + "versions/compare/", reviews.version_compare, name="version_compare"),
     path(P + "versions/<int:number>/", reviews.version, name="version"),
@@ -35,8 +62,17 @@ urlpatterns = [
         reviews.version_not_signed,
         name="version_not_signed",
     ),
+    path(
+        P + "versions/<int:number>/copy-given/",
+        reviews.version_copy_given,
+        name="version_copy_given",
+    ),
+    path(P + "changes/", words.changes, name="changes"),
+    path(P + "changes/confirm/", words.words_confirm, name="words_confirm"),
+    path(P + "changes/put-back/", words.words_restore, name="words_restore"),
     path(P + "statutory/", documents.statutory, name="statutory"),
     path(P + "statutory.pdf", documents.statutory_pdf, name="statutory_pdf"),
     path(P + "my-copy/", documents.person_copy, name="person_copy"),
     path(P + "my-copy.pdf", documents.person_copy_pdf, name="person_copy_pdf"),
+    path("organisation/plan-contributions/", team.contribution_rules, name="contribution_rules"),
 ]

@@ -1,4 +1,5 @@
-"""Documents generated from the plan, never typed again: the statutory plan and the person-held copy."""
+"""Documents generated from the plan, never typed again: the statutory plan, the person-held copy
+and the one-page crisis printouts (for the person, and for a crisis team)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,19 @@ from ourplan.plans.pdf import pdf_response
 
 
 def _document(
-    request: HttpRequest, plan: Plan, template: str, *, as_pdf: bool, filename: str
+    request: HttpRequest,
+    plan: Plan,
+    template: str,
+    *,
+    as_pdf: bool,
+    filename: str,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    context = queries.document_contents(plan) | {"large_print": request.GET.get("large") == "1"}
+    context = (
+        queries.document_contents(plan)
+        | {"large_print": request.GET.get("large") == "1"}
+        | (extra or {})
+    )
     if as_pdf:
         return pdf_response(
             render_to_string(template, context | {"for_pdf": True}, request=request), filename
@@ -55,8 +66,14 @@ def person_copy(request: HttpRequest, person_id: Any, output: str = "html") -> H
     """The person-held copy: plain language, printable, with a large-print option."""
     as_pdf = output == "pdf"
     plan = access.access_person_copy(request.user, person_id, as_pdf=as_pdf)
+    # The copy speaks to the person whoever prints it: it is theirs to keep.
     return _document(
-        request, plan, "plans/person_copy.html", as_pdf=as_pdf, filename=f"my-plan-{plan.pk}.pdf"
+        request,
+        plan,
+        "plans/person_copy.html",
+        as_pdf=as_pdf,
+        filename=f"my-plan-{plan.pk}.pdf",
+        extra={"words_to_person": True},
     )
 
 
@@ -64,3 +81,26 @@ def person_copy(request: HttpRequest, person_id: Any, output: str = "html") -> H
 @require_GET
 def person_copy_pdf(request: HttpRequest, person_id: Any) -> HttpResponse:
     return person_copy(request, person_id, output="pdf")
+
+
+@login_required
+@require_GET
+def crisis_printout(request: HttpRequest, person_id: Any, output: str = "html") -> HttpResponse:
+    """The whole crisis plan on one page: the person's own (``?for=team``: for a crisis team)."""
+    as_pdf = output == "pdf"
+    for_team = request.GET.get("for") == "team"
+    plan = access.access_crisis_printout(request.user, person_id, for_team=for_team, as_pdf=as_pdf)
+    return _document(
+        request,
+        plan,
+        "plans/crisis_printout.html",
+        as_pdf=as_pdf,
+        filename=f"crisis-plan-{plan.pk}.pdf",
+        extra={"for_team": for_team, "words_to_person": not for_team},
+    )
+
+
+@login_required
+@require_GET
+def crisis_printout_pdf(request: HttpRequest, person_id: Any) -> HttpResponse:
+    return crisis_printout(request, person_id, output="pdf")

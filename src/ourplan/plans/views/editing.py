@@ -26,9 +26,11 @@ from django.utils.translation import gettext as _
 
 from ourplan.core.forms import show_validation_error
 from ourplan.people.models import Person
-from ourplan.plans import services
-from ourplan.plans.models import AuthoredPart
+from ourplan.plans import queries, services
+from ourplan.plans.forms import RevisionForm
+from ourplan.plans.models import AuthoredPart, GoalStep
 from ourplan.plans.snapshot import field_label
+from ourplan.plans.views import is_person, speaker_for
 
 PartT = TypeVar("PartT", bound=AuthoredPart)
 ConflictRow = dict[str, str]
@@ -91,6 +93,7 @@ def edit_plan_part(
                 return redirect(edit.done_url)
     else:
         form = edit.form(part, None)
+    plan = part.goal.plan if isinstance(part, GoalStep) else part.plan  # type: ignore[attr-defined]
     return render(
         request,
         "plans/part_form.html",
@@ -100,6 +103,8 @@ def edit_plan_part(
             "title": edit.title,
             "conflict": conflict,
             "part": part,
+            "wordings": queries.wordings_of(plan),
+            "is_person": is_person(request),
             **edit.context,
         },
         status=409 if conflict else 200,
@@ -110,6 +115,8 @@ def conflict_rows(current: Any, form: Any, names: tuple[str, ...]) -> list[Confl
     """What the other person saved, field by field, where it differs from this user's text."""
     rows = []
     for name in names:
+        if name not in form.fields:
+            continue
         theirs = getattr(current, name)
         mine = form.cleaned_data.get(name)
         if theirs != mine:
@@ -148,19 +155,27 @@ def yes_no_row(label: Any, theirs: bool, mine: bool) -> ConflictRow:
 def model_part_edit(
     request: HttpRequest,
     person: Person,
-    form_class: type[django_forms.ModelForm],  # type: ignore[type-arg]
+    form_class: type[RevisionForm],
     title: str,
     *,
     done_url: str,
     saved_message: str,
     **form_kwargs: Any,
 ) -> PlanEdit[Any]:
-    """The edit of a part whose form is a model form of its own fields, saved as they are."""
+    """The edit of a part whose form is a model form of its own fields, saved as they are.
+
+    Staff say whose words they wrote (the form's ``voice``); the person writes their own.
+    """
     compared = tuple(form_class._meta.fields or ())
+    speaker = speaker_for(request, person)
 
     def form(instance: Any, data: QueryDict | None) -> django_forms.BaseForm:
         return form_class(
-            data=data, instance=instance, initial={"revision": instance.revision}, **form_kwargs
+            data=data,
+            instance=instance,
+            initial={"revision": instance.revision},
+            speaker=speaker,
+            **form_kwargs,
         )
 
     def save(loaded: Any, data: dict[str, Any]) -> object:
@@ -170,6 +185,7 @@ def model_part_edit(
             fields={name: data[name] for name in compared},
             revision=data["revision"],
             person=person,
+            voice=data.get("voice") or None,
         )
 
     return PlanEdit(

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ourplan.core.forms import show_validation_error
+from ourplan.core.submissions import once_per_submission
 from ourplan.plans import access, forms, queries, services
 from ourplan.plans.charts import progress_chart
-from ourplan.plans.models import GoalStep
-from ourplan.plans.views import is_person
+from ourplan.plans.models import Goal, GoalStep, Plan, StepOwner
+from ourplan.plans.views import is_person, speaker_for
 from ourplan.plans.views.editing import PlanEdit, edit_plan_part, model_part_edit
 
 
@@ -25,12 +26,17 @@ from ourplan.plans.views.editing import PlanEdit, edit_plan_part, model_part_edi
 @require_http_methods(["GET", "POST"])
 def goal_new(request: HttpRequest, person_id: Any) -> HttpResponse:
     plan = access.access_plan(request.user, person_id, rule=access.can_edit_plan)
+    return _goal_new(request, plan)
+
+
+@once_per_submission
+def _goal_new(request: HttpRequest, plan: Plan) -> HttpResponse:
     person = plan.person
     form = forms.GoalForm(
         data=request.POST or None,
         plan=plan,
         life_areas=services.life_areas_for(person.organisation),
-        is_person=is_person(request),
+        speaker=speaker_for(request, person),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +45,7 @@ def goal_new(request: HttpRequest, person_id: Any) -> HttpResponse:
                 plan=plan,
                 text=form.cleaned_data["text"],
                 life_area=form.cleaned_data["life_area"],
-                written_by=form.cleaned_data.get("written_by"),
+                voice=form.cleaned_data.get("voice") or None,
                 strengths=list(form.cleaned_data.get("strengths") or []),
             )
         except ValidationError as error:
@@ -64,11 +70,15 @@ def goal_detail(request: HttpRequest, person_id: Any, goal_id: int) -> HttpRespo
         "person": person,
         "goal": goal,
         "steps": queries.steps_of(goal),
+        "strengths": queries.strengths_of_goal(goal),
         "ratings": ratings,
         "chart": progress_chart(ratings, goal.text),
         "rating_form": forms.RatingForm(),
         "achieve_form": forms.AchieveForm(initial={"revision": goal.revision}),
+        "wordings": queries.wordings_of(goal.plan),
+        "is_person": is_person(request),
         "can_edit": access.can_edit_plan(request.user, person),
+        "can_add_step": access.can_add_step(request.user, person),
         "status_choices": GoalStep._meta.get_field("status").choices,
     }
     return render(request, "plans/goal_detail.html", context)
@@ -95,12 +105,29 @@ def goal_edit(request: HttpRequest, person_id: Any, goal_id: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_new(request: HttpRequest, person_id: Any, goal_id: int) -> HttpResponse:
-    goal = access.access_goal(request.user, person_id, goal_id, rule=access.can_edit_plan)
+    goal = access.access_goal(request.user, person_id, goal_id, rule=access.can_add_step)
+    return _step_new(request, goal)
+
+
+def _step_form(request: HttpRequest, goal: Goal) -> forms.StepForm | forms.TeamStepForm:
+    speaker = speaker_for(request, goal.plan.person)
+    if access.is_team_contributor(request.user):
+        return forms.TeamStepForm(data=request.POST or None, speaker=speaker)
+    return forms.StepForm(data=request.POST or None, person=goal.plan.person, speaker=speaker)
+
+
+@once_per_submission
+def _step_new(request: HttpRequest, goal: Goal) -> HttpResponse:
     person = goal.plan.person
-    form = forms.StepForm(data=request.POST or None, person=person)
+    form = _step_form(request, goal)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields["voice"] = fields.get("voice") or None
+        if isinstance(form, forms.TeamStepForm):
+            # A team member adds a step they do themselves, shown with their name.
+            fields |= {"owner": StepOwner.TEAM_MEMBER, "owner_user": request.user}
         try:
-            services.step_add(actor=request.user, goal=goal, **form.cleaned_data)
+            services.step_add(actor=request.user, goal=goal, **fields)
         except ValidationError as error:
             show_validation_error(form, error)
         else:
@@ -124,12 +151,18 @@ def step_edit(request: HttpRequest, person_id: Any, step_id: int) -> HttpRespons
     person = step.goal.plan.person
 
     def form(instance: GoalStep, data: QueryDict | None) -> forms.StepEditForm:
-        return forms.StepEditForm(data=data, person=person, step=instance)
+        return forms.StepEditForm(
+            data=data, person=person, step=instance, speaker=speaker_for(request, person)
+        )
 
     def save(loaded: GoalStep, data: dict[str, Any]) -> object:
         fields = {name: data[name] for name in STEP_FIELDS}
         return services.step_update(
-            actor=request.user, step=loaded, revision=data["revision"], **fields
+            actor=request.user,
+            step=loaded,
+            revision=data["revision"],
+            voice=data.get("voice") or None,
+            **fields,
         )
 
     goal_url = reverse("plans:goal", args=[person.pk, step.goal_id])
@@ -182,6 +215,11 @@ def goal_rate(request: HttpRequest, person_id: Any, goal_id: int) -> HttpRespons
     goal = access.access_goal(
         request.user, person_id, goal_id, rule=access.can_edit_plan, audit_read=False
     )
+    return _rate(request, goal)
+
+
+@once_per_submission
+def _rate(request: HttpRequest, goal: Goal) -> HttpResponse:
     form = forms.RatingForm(data=request.POST)
     if form.is_valid():
         services.progress_rate(actor=request.user, goal=goal, score=form.cleaned_data["score"])

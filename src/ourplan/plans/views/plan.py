@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ourplan.core.forms import show_validation_error
+from ourplan.core.submissions import once_per_submission
 from ourplan.people.access import access_person
+from ourplan.people.models import Person
 from ourplan.plans import access, forms, queries, services
-from ourplan.plans.models import Strength
-from ourplan.plans.views import is_person
+from ourplan.plans.models import Plan, Strength
+from ourplan.plans.views import is_person, speaker_for
 from ourplan.plans.views.editing import (
     ConflictRow,
     PlanEdit,
@@ -36,6 +38,7 @@ def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
     if plan is not None:
         goals = queries.goals_of(plan)
         strengths = queries.strengths_of(plan)
+        latest_version = queries.latest_version(plan)
         context |= {
             "goals": goals,
             "stage": queries.plan_stage(plan, goals, timezone.localdate()),
@@ -43,10 +46,19 @@ def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
             "set_aside_strengths": [s for s in strengths if s.archived_at is not None],
             "safety_items": queries.safety_items_in_use(plan),
             "review": queries.latest_review(plan),
-            "latest_version": queries.latest_version(plan),
+            "latest_version": latest_version,
             "coordinator": queries.current_coordinator(person),
+            "wordings": queries.wordings_of(plan),
+            "unseen_notices": queries.unseen_notice_count(plan) if is_person(request) else 0,
             "can_edit": access.can_edit_plan(request.user, person),
+            "can_add_strength": access.can_add_strength(request.user, person),
+            "can_add_treatment_preferences": access.can_add_treatment_preferences(
+                request.user, person
+            ),
             "can_review": access.can_record_review(request.user, person),
+            "can_answer": access.can_speak_as_person(request.user, person)
+            and latest_version is not None
+            and latest_version.waits_for_person,
         }
     else:
         context["can_start"] = access.can_start_plan(request.user, person)
@@ -58,6 +70,11 @@ def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
 def plan_start(request: HttpRequest, person_id: Any) -> HttpResponse:
     # Nothing of the record is shown: the service's entry records the start.
     person = access_person(request.user, person_id, rule=access.can_start_plan, audit_read=False)
+    return _start(request, person)
+
+
+@once_per_submission
+def _start(request: HttpRequest, person: Person) -> HttpResponse:
     services.plan_start(actor=request.user, person=person)
     messages.success(
         request,
@@ -67,7 +84,11 @@ def plan_start(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def _part_edit(
-    request: HttpRequest, part: Any, form_class: type[forms.RevisionForm], title: str
+    request: HttpRequest,
+    part: Any,
+    form_class: type[forms.RevisionForm],
+    title: str,
+    done_url: str = "",
 ) -> HttpResponse:
     person = part.plan.person
     edit = model_part_edit(
@@ -75,7 +96,7 @@ def _part_edit(
         person,
         form_class,
         title,
-        done_url=reverse("plans:plan", args=[person.pk]),
+        done_url=done_url or reverse("plans:plan", args=[person.pk]),
         saved_message=_("Saved."),
     )
     return edit_plan_part(request, person, part, edit)
@@ -103,18 +124,34 @@ def crisis_edit(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def treatment_preferences(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """The person's treatment preferences, which the organisation may let the whole team add to."""
+    part = access.access_about_me(
+        request.user, person_id, rule=access.can_add_treatment_preferences
+    )
+    return _part_edit(
+        request, part, forms.TreatmentPreferencesForm, _("Preferences about treatment")
+    )
+
+
+@login_required
 @require_GET
 def crisis(request: HttpRequest, person_id: Any) -> HttpResponse:
-    """The crisis plan on one printable page, with the crisis numbers."""
+    """The crisis plan on one printable page, with the crisis numbers and the person's contacts."""
     crisis_plan = access.access_crisis_plan(request.user, person_id)
-    person = crisis_plan.plan.person
+    plan = crisis_plan.plan
+    person = plan.person
     return render(
         request,
         "plans/crisis.html",
         {
             "person": person,
-            "plan": crisis_plan.plan,
+            "plan": plan,
             "crisis": crisis_plan,
+            "contacts": queries.contacts_of(plan),
+            "wordings": queries.wordings_of(plan),
+            "is_person": is_person(request),
             "lines": queries.crisis_lines_shown_with(person, request.user),
             "can_edit": access.can_edit_plan(request.user, person),
         },
@@ -124,8 +161,13 @@ def crisis(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def strength_new(request: HttpRequest, person_id: Any) -> HttpResponse:
-    plan = access.access_plan(request.user, person_id, rule=access.can_edit_plan)
-    form = forms.StrengthForm(data=request.POST or None)
+    plan = access.access_plan(request.user, person_id, rule=access.can_add_strength)
+    return _strength_new(request, plan)
+
+
+@once_per_submission
+def _strength_new(request: HttpRequest, plan: Plan) -> HttpResponse:
+    form = forms.StrengthForm(data=request.POST or None, speaker=speaker_for(request, plan.person))
     if request.method == "POST" and form.is_valid():
         try:
             services.strength_add(
@@ -133,6 +175,7 @@ def strength_new(request: HttpRequest, person_id: Any) -> HttpResponse:
                 plan=plan,
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
+                voice=form.cleaned_data.get("voice") or None,
             )
         except ValidationError as error:
             show_validation_error(form, error)
@@ -178,7 +221,11 @@ def strength_edit(request: HttpRequest, person_id: Any, strength_id: int) -> Htt
 
     def form(instance: Strength, data: QueryDict | None) -> forms.StrengthEditForm:
         return forms.StrengthEditForm(
-            data=data, instance=instance, initial={"revision": instance.revision}, plan=plan
+            data=data,
+            instance=instance,
+            initial={"revision": instance.revision},
+            plan=plan,
+            speaker=speaker_for(request, plan.person),
         )
 
     def save(loaded: Strength, data: dict[str, Any]) -> object:
@@ -191,6 +238,7 @@ def strength_edit(request: HttpRequest, person_id: Any, strength_id: int) -> Htt
             set_aside=data["set_aside"],
             goals=list(data["goals"]),
             goals_shown=list(data["goals_shown"]),
+            voice=data.get("voice") or None,
         )
 
     def show_every_goal(retry: QueryDict, current: Strength) -> None:

@@ -1,4 +1,4 @@
-"""Reviews, the frozen versions they make, comparing versions, and signing them."""
+"""Reviews, the frozen versions they make, comparing versions, and signing and answering them."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ourplan.core.forms import show_validation_error
+from ourplan.core.submissions import once_per_submission
 from ourplan.plans import access, forms, queries, services
+from ourplan.plans.models import Plan, PlanVersion
 from ourplan.plans.review_prompts import review_prompts
-from ourplan.plans.snapshot import compare_snapshots
+from ourplan.plans.snapshot import compare_snapshots, review_rows
+from ourplan.plans.views import is_person
 
 
 @login_required
@@ -23,6 +26,11 @@ from ourplan.plans.snapshot import compare_snapshots
 def review(request: HttpRequest, person_id: Any) -> HttpResponse:
     """The standard review on one page, saved with one button."""
     plan = access.access_plan(request.user, person_id, rule=access.can_record_review)
+    return _review(request, plan)
+
+
+@once_per_submission
+def _review(request: HttpRequest, plan: Plan) -> HttpResponse:
     person = plan.person
     form = forms.ReviewForm(data=request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -34,6 +42,10 @@ def review(request: HttpRequest, person_id: Any) -> HttpResponse:
                 held_on=data["held_on"],
                 next_review_on=data["next_review_on"],
                 what_changed=data["what_changed"],
+                notes=data["notes"],
+                person_view=data["person_view"],
+                carer_view=data["carer_view"],
+                contact_frequency=data["contact_frequency"],
                 person_attended=data["person_attended"],
                 supporters=list(data["supporters"]),
                 advocate=data["advocate"],
@@ -59,19 +71,39 @@ def review(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def versions(request: HttpRequest, person_id: Any) -> HttpResponse:
-    plan = access.access_versions(request.user, person_id)
+def reviews(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """Every review of the plan, with who came, what changed and what people thought of it."""
+    plan = access.access_plan_page(request.user, person_id, access.REVIEW_HISTORY)
     return render(
         request,
-        "plans/versions.html",
-        {"person": plan.person, "versions": queries.versions_of(plan)},
+        "plans/reviews.html",
+        {
+            "person": plan.person,
+            "reviews": queries.reviews_of(plan),
+            "is_person": is_person(request),
+            "can_review": access.can_record_review(request.user, plan.person),
+        },
     )
 
 
 @login_required
 @require_GET
-def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
-    found = access.access_version(request.user, person_id, number)
+def versions(request: HttpRequest, person_id: Any) -> HttpResponse:
+    plan = access.access_versions(request.user, person_id)
+    return render(
+        request,
+        "plans/versions.html",
+        {
+            "person": plan.person,
+            "versions": queries.versions_of(plan),
+            "is_person": is_person(request),
+        },
+    )
+
+
+def _version_page(
+    request: HttpRequest, found: PlanVersion, response_form: forms.VersionResponseForm | None = None
+) -> HttpResponse:
     person = found.plan.person
     return render(
         request,
@@ -80,13 +112,24 @@ def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
             "person": person,
             "version": found,
             "snapshot": found.snapshot,
-            "can_sign_as_person": access.can_sign_as_person(request.user, person)
-            and found.person_signed_at is None,
+            "review_rows": review_rows(found.snapshot.get("review")),
+            "is_person": is_person(request),
+            "can_answer": access.can_speak_as_person(request.user, person)
+            and found.waits_for_person,
             "can_sign_as_coordinator": access.can_sign_as_coordinator(request.user, person)
             and found.coordinator_signed_at is None,
+            "can_record_copy": access.can_record_copy_given(request.user, person),
+            "response_form": response_form or forms.VersionResponseForm(),
             "not_signed_form": forms.NotSignedForm(),
+            "copy_form": forms.CopyGivenForm(),
         },
     )
+
+
+@login_required
+@require_GET
+def version(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    return _version_page(request, access.access_version(request.user, person_id, number))
 
 
 def _version_numbers(request: HttpRequest) -> tuple[int, int] | None:
@@ -106,14 +149,21 @@ def version_compare(request: HttpRequest, person_id: Any) -> HttpResponse:
         messages.error(request, _("Choose two versions to compare."))
         return redirect("plans:versions", person_id=plan.person.pk)
     older, newer = access.access_versions_compared(request.user, person_id, *numbers)
+    person = older.plan.person
     return render(
         request,
         "plans/compare.html",
         {
-            "person": older.plan.person,
+            "person": person,
             "older": older,
             "newer": newer,
-            "changes": compare_snapshots(older.snapshot, newer.snapshot),
+            "is_person": is_person(request),
+            "changes": compare_snapshots(
+                older.snapshot,
+                newer.snapshot,
+                called=person.called,
+                to_person=is_person(request),
+            ),
         },
     )
 
@@ -121,13 +171,36 @@ def version_compare(request: HttpRequest, person_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def version_sign(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    """The person answers (agree and sign, or disagree, with a comment); a coordinator signs."""
     found = access.access_version(
         request.user, person_id, number, rule=access.can_sign_version, audit_read=False
     )
+    return _sign(request, found)
+
+
+@once_per_submission
+def _sign(request: HttpRequest, found: PlanVersion) -> HttpResponse:
     person = found.plan.person
-    as_person = access.can_sign_as_person(request.user, person)
+    if access.can_speak_as_person(request.user, person):
+        form = forms.VersionResponseForm(data=request.POST)
+        if not form.is_valid():
+            # The version is shown again, with what to put right: that is a read of it.
+            shown = access.access_version(request.user, person.pk, found.number)
+            return _version_page(request, shown, response_form=form)
+        try:
+            services.version_respond(
+                actor=request.user,
+                version=found,
+                response=form.cleaned_data["response"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you. Your answer is kept with this version."))
+        return redirect("plans:version", person_id=person.pk, number=found.number)
     try:
-        services.version_sign(actor=request.user, version=found, as_person=as_person)
+        services.version_sign(actor=request.user, version=found, as_person=False)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -153,4 +226,27 @@ def version_not_signed(request: HttpRequest, person_id: Any, number: int) -> Htt
             messages.success(request, _("Reason recorded."))
     else:
         messages.error(request, _("Say why the person has not signed."))
+    return redirect("plans:version", person_id=found.plan.person.pk, number=found.number)
+
+
+@login_required
+@require_POST
+def version_copy_given(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    """A copy given to the person, recorded whenever it is given, not only at a review."""
+    found = access.access_version(
+        request.user, person_id, number, rule=access.can_record_copy_given, audit_read=False
+    )
+    return _copy_given(request, found)
+
+
+@once_per_submission
+def _copy_given(request: HttpRequest, found: PlanVersion) -> HttpResponse:
+    form = forms.CopyGivenForm(data=request.POST)
+    if form.is_valid():
+        services.version_copy_given(
+            actor=request.user, version=found, how=form.cleaned_data["copy_given"]
+        )
+        messages.success(request, _("Recorded: a copy was given."))
+    else:
+        messages.error(request, _("Choose how the copy was given."))
     return redirect("plans:version", person_id=found.plan.person.pk, number=found.number)
