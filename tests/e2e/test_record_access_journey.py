@@ -71,7 +71,7 @@ def test_the_demo_persons_log_is_readable_on_a_phone(
         following.click()
         phone.wait_for_url(re.compile(rf"page={pages + 1}"))
     assert pages >= 5
-    print(f"\nrecord access on a phone: {pages} pages, tallest {max(heights)}px")
+    print(f"\nrecord access on a phone: {pages} pages, heights {heights}")
 
     # The filter works without scripts and keeps to the same readable page.
     phone.goto("/me/record-access/")

@@ -42,7 +42,7 @@ SHOWN_ACTIONS = (
 # Groups (one day, one person who looked) per page: under three screens of a phone.
 GROUPS_PER_PAGE = 6
 # Lines shown of each group before the rest fold into "N more things".
-LINES_SHOWN = 4
+LINES_SHOWN = 3
 # Questions listed at the top of the first page: every open one first, then the latest answers.
 QUESTIONS_SHOWN = 3
 
