@@ -71,8 +71,8 @@ def test_a_supporter_page_view_writes_one_read_with_the_parts_shown(
     _share(standing, standing.supporter_record, ["crisis", "goals", "contacts"])
     before = _last_id()
     client_for(standing.supporter).get(reverse("consent:supporter_home"))
-    # Appointments and contacts hold no data yet, so nothing of them was seen.
-    assert _reads_after(before) == [("shared_view", "goals,crisis", standing.person.pk)]
+    # Appointments and contacts are held by care coordination, so a view shows them too.
+    assert _reads_after(before) == [("shared_view", "goals,crisis,contacts", standing.person.pk)]
 
 
 def test_the_log_says_in_words_who_saw_what_and_never_shows_internal_codes(

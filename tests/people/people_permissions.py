@@ -52,7 +52,6 @@ PEOPLE_READS: dict[str, ReadSpec] = {
     "people:person": _person_page,
     "people:person_edit": _person_read("person"),
     "people:supporter_new": _person_read("person"),
-    "people:coordinator_change": _person_read("care_team"),
     "people:invite": GET_REFUSED,
     "people:my_home": _own_record,
     "people:my_details": _own_record,

@@ -30,10 +30,18 @@ def label(code: str) -> str:
     return str(Part(code).label)
 
 
-# Appointments and contacts and questionnaire results hold no data yet: a supporter they are
-# shared with sees only their names, so a view records nothing of them.
-HOLDING_DATA: frozenset[str] = ALL_PARTS - {Part.CONTACTS, Part.QUESTIONNAIRES}
+# The plan's parts always hold data. Appointments and contacts, and questionnaire results,
+# hold data only once the app that keeps them registers it (``part_content``); until then a
+# supporter they are shared with sees only their names, so a view records nothing of them.
+PLAN_PARTS: frozenset[str] = ALL_PARTS - {Part.CONTACTS, Part.QUESTIONNAIRES}
 NOTHING_SHOWN = "nothing"
+
+
+def holding_data() -> frozenset[str]:
+    """The parts that show something of the record when shared."""
+    from ourplan.consent.part_content import registered_parts
+
+    return PLAN_PARTS | (registered_parts() & ALL_PARTS)
 
 
 def shown_id(parts: frozenset[str]) -> str:
@@ -42,7 +50,8 @@ def shown_id(parts: frozenset[str]) -> str:
     ``"crisis,goals"`` becomes "crisis plan and goals" in the person's log; a view that
     showed nothing of the record is ``"nothing"``.
     """
-    return ",".join(code for code in PART_ORDER if code in parts & HOLDING_DATA) or NOTHING_SHOWN
+    held = parts & holding_data()
+    return ",".join(code for code in PART_ORDER if code in held) or NOTHING_SHOWN
 
 
 def parts_of_shown_id(object_id: str) -> list[Part]:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from ourplan.consent import part_content
 from ourplan.consent.access import Sharing, sharing_for_supporter
 from ourplan.consent.models import (
     CarerProfile,
@@ -209,7 +210,8 @@ def shared_content(person: Person, parts: frozenset[str]) -> dict[str, Any]:
     """The record's content for exactly these parts. Parts not given are never loaded."""
     from ourplan.plans import queries as plan_queries
 
-    content: dict[str, Any] = {}
+    # Parts other apps hold (appointments and contacts), loaded only when shared.
+    content: dict[str, Any] = {"held_elsewhere": part_content.load(parts, person)}
     plan = plan_queries.plan_for(person)
     if plan is None:
         return content

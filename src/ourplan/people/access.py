@@ -37,6 +37,19 @@ def _clinical_staff_team_id(user: Any) -> int | None:
     return staff.team_id
 
 
+def organisation_wide_manager_of(user: Any) -> int | None:
+    """The organisation id of a team manager whose organisation lets managers see everyone in it."""
+    if getattr(user, "role", None) != Role.TEAM_MANAGER:
+        return None
+    if _clinical_staff_team_id(user) is None:
+        return None
+    staff = staff_member_of(user)
+    assert staff is not None  # a team id came from it
+    if not staff.organisation.managers_see_whole_organisation:
+        return None
+    return staff.organisation_id
+
+
 def can_view_caseload(user: Any) -> bool:
     """Clinical staff with a team see their team's caseload list."""
     return _clinical_staff_team_id(user) is not None
@@ -47,6 +60,9 @@ def visible_people(user: Any) -> QuerySet[Person]:
     team_id = _clinical_staff_team_id(user)
     if team_id is None:
         return Person.objects.none()
+    organisation_id = organisation_wide_manager_of(user)
+    if organisation_id is not None:
+        return Person.objects.filter(organisation_id=organisation_id, restricted_at__isnull=True)
     return Person.objects.filter(team_id=team_id, restricted_at__isnull=True)
 
 
@@ -61,7 +77,9 @@ def can_view_person(user: Any, person: Person) -> bool:
         return False
     if person.restricted_at is not None:
         return False
-    return person.team_id == team_id
+    if person.team_id == team_id:
+        return True
+    return organisation_wide_manager_of(user) == person.organisation_id
 
 
 def can_edit_person(user: Any, person: Person) -> bool:

@@ -32,4 +32,5 @@ def register() -> None:
     register_label("care_team", gettext_lazy("Care coordinator and care team"))
     register_label("care_team_membership", gettext_lazy("Care coordinator"))
     register_label("caseload", gettext_lazy("The team's caseload list"))
+    register_label("organisation", gettext_lazy("The organisation's settings"))
     register_describer("supporter", _describe_supporters)

@@ -96,28 +96,6 @@ class SupporterForm(NhsModelForm):
         widgets = {"kind": forms.RadioSelect}
 
 
-class CoordinatorChangeForm(NhsForm):
-    coordinator = CoordinatorChoiceField(
-        queryset=StaffMember.objects.none(), label=_("New care coordinator")
-    )
-    started_on = forms.DateField(label=_("Starts on"), widget=DateInput())
-    reason = forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        max_length=200,
-        help_text=_(
-            "Needed when someone is already the coordinator, for example 'coordinator left the team' or 'the person asked for a change'."
-        ),
-    )
-
-    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _coordinator_field_of(self).queryset = StaffMember.objects.filter(
-            team=team, user__role="care_coordinator", user__is_active=True
-        ).select_related("user")
-        self.initial.setdefault("started_on", timezone.localdate())
-
-
 class SearchForm(NhsForm):
     q = forms.CharField(
         label=_("Find a person by name or NHS number"), required=False, max_length=100

@@ -26,6 +26,11 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("ODS code"), max_length=10, unique=True)
     country = models.CharField(_("country"), max_length=10, choices=Country.choices)
+    # The organisation's policy: a team manager sees their own team's people, or, when this
+    # is set, every person in the organisation (its dashboards, worklists and records).
+    managers_see_whole_organisation = models.BooleanField(
+        _("team managers see people across the whole organisation"), default=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -13,7 +13,14 @@ from simple_history.utils import bulk_update_with_history
 
 from ourplan.core import audit
 from ourplan.core.models import AuditAction
-from ourplan.people.models import CareTeamMembership, Person, StaffMember, Supporter, Team
+from ourplan.people.models import (
+    CareTeamMembership,
+    Organisation,
+    Person,
+    StaffMember,
+    Supporter,
+    Team,
+)
 from ourplan.people.nhs_number import normalise_nhs_number
 
 PERSON_EDITABLE_FIELDS = (
@@ -229,3 +236,21 @@ def team_transfer(*, actor: Any, people: list[Person], team: Team) -> int:
             person=person,
         )
     return len(people)
+
+
+@transaction.atomic
+def organisation_policy_set(
+    *, actor: Any, organisation: Organisation, managers_see_whole_organisation: bool
+) -> Organisation:
+    """Whether team managers see people across the whole organisation (``people.access``)."""
+    if organisation.managers_see_whole_organisation == managers_see_whole_organisation:
+        return organisation
+    organisation.managers_see_whole_organisation = managers_see_whole_organisation
+    return audit.save_recorded(
+        organisation,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="organisation",
+        person=None,
+        update_fields=["managers_see_whole_organisation"],
+    )

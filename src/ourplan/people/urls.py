@@ -10,9 +10,6 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
     path("people/<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<uuid:person_id>/supporters/new/", views.supporter_new, name="supporter_new"),
-    path(
-        "people/<uuid:person_id>/coordinator/", views.coordinator_change, name="coordinator_change"
-    ),
     path("people/<uuid:person_id>/invite/", views.invite, name="invite"),
     path("me/", views.my_home, name="my_home"),
     path("me/details/", views.my_details, name="my_details"),

@@ -1,4 +1,8 @@
-"""Caseloads, person pages, supporters, allocation and invitations. Thin: access, service, render."""
+"""Caseloads, person pages, supporters and invitations. Thin: access, service, render.
+
+Naming a care coordinator, with the handover it needs, is care coordination's page
+(``ourplan.coordination``), reached from the section it adds to the person's page.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +22,8 @@ from ourplan.accounts.services import invitation_create
 from ourplan.core import audit
 from ourplan.core.forms import show_validation_error
 from ourplan.core.refusal import refuse_unless
-from ourplan.people import access, queries, services
+from ourplan.people import access, extensions, queries, services
 from ourplan.people.forms import (
-    CoordinatorChangeForm,
     NewPersonForm,
     PersonForm,
     SearchForm,
@@ -43,7 +46,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         access.visible_people(request.user), search=search, coordinator=me if only_mine else None
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record_listed(request.user, object_type="caseload", people=list(page.object_list))
+    shown = list(page.object_list)
+    audit.record_listed(request.user, object_type="caseload", people=shown)
+    # What the apps built on people say needs doing for each person shown (one call per app).
+    flags = extensions.caseload_flags(shown, timezone.localdate())
+    rows = [(person, flags.get(person.pk, [])) for person in shown]
     template = "people/_caseload_results.html" if request.htmx else "people/caseload.html"  # type: ignore[attr-defined]
     return render(
         request,
@@ -51,6 +58,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": rows,
+            "show_flags": extensions.has_caseload_flags(),
             "search": search,
             "only_mine": only_mine,
             "team": me.team if me else None,
@@ -106,6 +115,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "can_edit": access.can_edit_person(request.user, person),
         "can_invite": access.can_invite(request.user, person),
         "invitation_link": request.session.pop("ourplan_invitation_link", None),
+        "sections": extensions.sections("person", request, person),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -162,32 +172,6 @@ def supporter_new(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def coordinator_change(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = access.access_care_team(request.user, person_id, audit_read=request.method == "GET")
-    form = CoordinatorChangeForm(data=request.POST or None, team=person.team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.coordinator_change(
-                actor=request.user,
-                person=person,
-                coordinator=form.cleaned_data["coordinator"],
-                on=form.cleaned_data["started_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            show_validation_error(form, error)
-        else:
-            messages.success(request, _("Care coordinator updated."))
-            return redirect("people:person", person_id=person.pk)
-    return render(
-        request,
-        "people/coordinator_form.html",
-        {"form": form, "person": person, "history": queries.coordinator_history(person)},
-    )
-
-
-@login_required
 @require_POST
 def invite(request: HttpRequest, person_id: str) -> HttpResponse:
     """Issue an invitation link for the person, or for one of their supporters."""
@@ -236,6 +220,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
             "person": person,
             "coordinator": next((m for m in history if m.ended_on is None), None),
             "supporters": queries.current_supporters(person),
+            "sections": extensions.sections("my_home", request, person),
         },
     )
 
@@ -280,6 +265,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         "unallocated": figures.unallocated,
         "changed_last_year": figures.changed_last_year,
         "coordinators": queries.team_coordinator_loads(me.team_id),
+        "sections": extensions.sections("team_overview", request, me.team),
     }
     return render(request, "people/team_overview.html", context)
 
