@@ -44,7 +44,10 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
     if role in {Role.CLINICIAN, Role.PEER_SUPPORT_WORKER}:
         return [(reverse("people:caseload"), _("Caseload"))]
     if role == Role.ADMINISTRATOR:
-        return [(reverse("people:organisation"), _("Organisation"))]
+        return [
+            (reverse("people:organisation"), _("Organisation")),
+            (reverse("record_access:leads"), _("Information governance leads")),
+        ]
     if role == Role.RESEARCHER:
         return [
             (reverse("research:home"), _("Research")),
