@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "ourplan.cli.analyse",
     "ourplan.cli.report",
     "ourplan.cli.delphi",
+    "ourplan.cli.measures",
 )
 
 

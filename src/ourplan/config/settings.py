@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks.backends.database",
     "simple_history",
     "ourplan.core",
     "ourplan.site",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "ourplan.consent",
     "ourplan.studies",
     "ourplan.record_access",
+    "ourplan.measures",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +268,20 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Background jobs (the evaluation report): Django tasks with its database backend, run by
+# `manage.py db_worker` (docs/operations.md). OURPLAN_TASKS_BACKEND=immediate runs them in
+# the request instead, for a one-machine trial with no worker.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks.backends.database.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("OURPLAN_TASKS_BACKEND", "database")]
+    }
+}
+# Questionnaire counts below this are never shown outside a person's own record.
+OURPLAN_MEASURES_MIN_CELL = int(os.environ.get("OURPLAN_MEASURES_MIN_CELL", "5"))
 
 EMAIL_BACKEND = os.environ.get(
     "OURPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("studies/", include("ourplan.studies.urls")),
     path("", include("ourplan.plans.urls")),
     path("", include("ourplan.consent.urls")),
+    path("", include("ourplan.measures.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

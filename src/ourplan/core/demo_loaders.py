@@ -13,6 +13,7 @@ DEMO_LOADERS = (
     "ourplan.consent.demo.load_demo_consent",
     "ourplan.studies.demo.load_demo_study",
     "ourplan.record_access.demo.load_demo_record_access",
+    "ourplan.measures.demo.load_demo_measures",
 )
 
 
