@@ -11,7 +11,6 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from factories import make_person, make_staff, make_user
 from ourplan.accounts.models import Role, User
 from ourplan.people.models import (
     CareTeamMembership,
@@ -23,6 +22,7 @@ from ourplan.people.models import (
     SupporterKind,
     Team,
 )
+from tests.factories import make_person, make_staff, make_user
 
 VALID_NHS_NUMBERS = ["9434765919", "9434765870", "9990001928", "4010232137", "9000000009"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from consent_network import Network, build_network
+
+from tests.consent.consent_network import Network, build_network
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from factories import make_user
 from ourplan.accounts.models import Role, User
 from ourplan.consent import services
 from ourplan.consent.models import RecordedHow, SharingAgreement
 from ourplan.people.models import Supporter, SupporterKind
 from ourplan.plans import services as plans
+from tests.factories import make_user
 
 # Text written into each part of the plan, so a page can be searched for what it shows.
 MARKERS = {

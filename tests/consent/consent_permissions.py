@@ -1,4 +1,4 @@
-"""Permission-matrix rows for the consent app (merged by tests/foundation/test_permission_matrix.py)."""
+"""Permission-matrix rows for the consent app (merged by tests/core/test_permission_matrix.py)."""
 
 from __future__ import annotations
 

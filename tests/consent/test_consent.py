@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from consent_network import MARKERS, write_plan
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from ourplan.consent.models import (
     SharingAgreement,
 )
 from ourplan.people.models import Supporter, SupporterKind
+from tests.consent.consent_network import MARKERS, write_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -10,19 +10,19 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from consent_network import MARKERS, write_plan
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factories import make_user
 from ourplan.accounts.models import Role
 from ourplan.consent import access, queries
 from ourplan.consent.models import CrisisSharing, RecordedHow, SharingAgreement
 from ourplan.consent.parts import ALL_PARTS, ordered
 from ourplan.people.models import Supporter, SupporterKind
+from tests.consent.consent_network import MARKERS, write_plan
+from tests.factories import make_user
 
 PARTS = sorted(ALL_PARTS)
 parts_sets = st.frozensets(st.sampled_from([*PARTS, "not_a_part"]))

@@ -11,14 +11,14 @@ import io
 from typing import Any
 
 import pytest
-from consent_network import KINDS, MARKERS
-from consent_permissions import consent_url_kwargs
 from django.urls import reverse
-from plans_permissions import plans_url_kwargs
 from pypdf import PdfReader
 
-from foundation.test_permission_matrix import _kwargs_for, _outcome, all_url_names
 from ourplan.core.models import AuditEntry
+from tests.consent.consent_network import KINDS, MARKERS
+from tests.consent.consent_permissions import consent_url_kwargs
+from tests.core.test_permission_matrix import _kwargs_for, _outcome, all_url_names
+from tests.plans.plans_permissions import plans_url_kwargs
 
 ALWAYS_FOR_SUPPORTERS = {
     ("consent:supporter_home", "GET"),

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from consent_network import write_plan
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from ourplan.consent.parts import ALL_PARTS, NOTHING_SHOWN, parts_of_shown_id, s
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.core.record_words import describe_objects, is_registered
 from ourplan.people.models import Supporter, SupporterKind
+from tests.consent.consent_network import write_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +154,8 @@ def test_the_log_is_grouped_by_day_twenty_days_a_page(standing: Any, client_for:
 
 
 def test_the_log_can_show_one_supporter(standing: Any, client_for: Any) -> None:
-    from factories import make_user
     from ourplan.accounts.models import Role
+    from tests.factories import make_user
 
     ray = Supporter.objects.create(
         person=standing.person,

@@ -1,5 +1,5 @@
 """Permission-matrix rows and read specs for care coordination (merged by
-tests/foundation/test_permission_matrix.py, like tests/plans/plans_permissions.py)."""
+tests/core/test_permission_matrix.py, like tests/plans/plans_permissions.py)."""
 
 from __future__ import annotations
 
@@ -67,10 +67,10 @@ def coordination_url_kwargs(standing: Any) -> dict[str, Any]:
     """A contact with the standing person, a change of coordinator with its handover, and a
     notification for the coordinator. Keys are namespaced: the matrix looks them up as
     ``coordination:<parameter>``."""
-    from factories import make_staff
     from ourplan.accounts.models import Role
     from ourplan.coordination import services
     from ourplan.coordination.models import Notification, NotificationKind
+    from tests.factories import make_staff
 
     coordinator = standing.coordinator.staff_member
     contact = services.contact_record(

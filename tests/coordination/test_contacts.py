@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from coordination_builders import a_contact, a_goal, a_plan
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from ourplan.coordination.models import Contact, ContactOutcome
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.core.submissions import new_submission_key
 from ourplan.people.models import Supporter, SupporterKind
+from tests.coordination.coordination_builders import a_contact, a_goal, a_plan
 
 pytestmark = pytest.mark.django_db
 

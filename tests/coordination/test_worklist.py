@@ -7,15 +7,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from coordination_builders import a_contact, a_goal, a_past_review, a_plan
 from django.urls import reverse
 from django.utils import timezone
 
-from factories import make_person
 from ourplan.consent import services as consent
 from ourplan.coordination import queries
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.plans import services as plans
+from tests.coordination.coordination_builders import a_contact, a_goal, a_past_review, a_plan
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 import pytest
-from delphi_panels import make_panel
 
 from ourplan.analysis.delphi.cluster_quality import adjusted_rand_index
 from ourplan.analysis.delphi.clustering import (
@@ -32,6 +31,7 @@ from ourplan.analysis.delphi.demo import (
 from ourplan.analysis.delphi.report import analyse_study
 from ourplan.analysis.delphi.responses import responses_from_frame
 from ourplan.analysis.errors import AnalysisError
+from tests.delphi.delphi_panels import make_panel
 
 
 def planted_ari(panel, clustering):
@@ -211,3 +211,110 @@ def test_cut_tree_labels_match_scipy_cut_tree():
         assert adjusted_rand_index(ours, theirs) == 1.0
         sizes = np.bincount(ours)[1:]
         assert list(sizes) == sorted(sizes, reverse=True)
+
+
+# --------------------------------------------------------------------------------------
+# Ward without a distance matrix, and the two-stage method for large panels
+# --------------------------------------------------------------------------------------
+
+
+def test_fastcluster_ward_equals_scipy_ward_when_no_distances_tie():
+    from scipy.cluster import hierarchy
+
+    from ourplan.analysis.delphi.clustering import _ward_linkage
+
+    data = np.random.default_rng(4).normal(size=(300, 12))
+    ours = _ward_linkage(data)
+    scipy_linkage = hierarchy.linkage(data, "ward")
+    np.testing.assert_allclose(ours[:, 2], scipy_linkage[:, 2], rtol=1e-10)
+    for k in range(2, 12):
+        assert (
+            adjusted_rand_index(cut_tree_labels(ours, k), cut_tree_labels(scipy_linkage, k)) == 1.0
+        )
+
+
+def test_weighted_ward_with_unit_weights_is_ward():
+    from scipy.cluster import hierarchy
+
+    from ourplan.analysis.delphi.two_stage import weighted_ward
+
+    data = np.random.default_rng(5).normal(size=(120, 6))
+    ours = weighted_ward(data, np.ones(120, dtype=np.int64))
+    expected = hierarchy.linkage(data, "ward")
+    np.testing.assert_allclose(ours[:, 2], expected[:, 2], rtol=1e-10)
+    np.testing.assert_array_equal(ours[:, 3], expected[:, 3])
+    for k in (2, 3, 5, 9):
+        assert adjusted_rand_index(cut_tree_labels(ours, k), cut_tree_labels(expected, k)) == 1.0
+
+
+def test_weighted_ward_of_groups_continues_ward_of_their_members():
+    """Ward on points repeated w times first merges the copies (at height 0); what follows
+    is Ward on the distinct points weighted by w."""
+    from scipy.cluster import hierarchy
+
+    from ourplan.analysis.delphi.two_stage import weighted_ward
+
+    rng = np.random.default_rng(6)
+    points = rng.normal(size=(25, 4))
+    weights = rng.integers(1, 6, size=25)
+    repeated = np.repeat(points, weights, axis=0)
+    full = hierarchy.linkage(repeated, "ward")
+    grouped = weighted_ward(points, weights)
+    np.testing.assert_allclose(full[-24:, 2], grouped[:, 2], rtol=1e-9)
+    np.testing.assert_array_equal(full[-24:, 3], grouped[:, 3])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_two_stage_method_recovers_planted_clusters(seed):
+    spec = random_spec(900, 30, n_clusters=3 + seed % 2, retention=0.8, seed=seed)
+    panel = generate_panel(spec, seed)
+    responses = responses_from_frame(panel.responses, 5)
+    for round_number in (1, 2):
+        clustering = cluster_respondents(
+            responses, round_number, two_stage_above=200, centres=60, silhouette_sample=300
+        )
+        assert clustering.two_stage is not None
+        assert clustering.silhouette_sample == 300
+        assert len(clustering.two_stage.sizes) <= 60
+        assert clustering.k == 3 + seed % 2
+        assert planted_ari(panel, clustering) >= 0.9
+        # Numbered by respondents, largest first; every respondent in exactly one cluster.
+        sizes = np.bincount(clustering.labels)[1:]
+        assert list(sizes) == sorted(sizes, reverse=True)
+        assert sizes.sum() == len(clustering.data.respondent_ids)
+        assert sum(sum(g.values()) for g in clustering.composition.values()) == sizes.sum()
+
+
+def test_two_stage_method_is_deterministic_and_reported():
+    spec = random_spec(600, 20, n_clusters=3, seed=9)
+    responses = responses_from_frame(generate_panel(spec, 9).responses, 5)
+    options = {"two_stage_above": 100, "centres": 40, "silhouette_sample": 200}
+    first = cluster_respondents(responses, **options)
+    again = cluster_respondents(responses, **options)
+    assert first.assignments == again.assignments
+    assert first.silhouette == again.silhouette
+    result = analyse_study(responses)  # 600 respondents: one-stage Ward by default
+    assert result["clusters"]["two_stage"] is None
+    png = dendrogram_chart(first, "png")
+    assert png.startswith(b"\x89PNG")
+    from ourplan.analysis.delphi.report import clusters_dict
+
+    reported = clusters_dict(first, 5)
+    assert reported["method"] == "ward"
+    assert reported["two_stage"] == {
+        "centres": len(first.two_stage.sizes),
+        "silhouette_sample": 200,
+    }
+
+
+def test_silhouette_of_chosen_rows_equals_the_full_widths():
+    from ourplan.analysis.delphi.cluster_quality import silhouette_samples_many
+
+    rng = np.random.default_rng(7)
+    data = rng.normal(size=(400, 5))
+    labels = [rng.integers(0, 3, size=400), rng.integers(0, 5, size=400)]
+    rows = np.sort(rng.choice(400, size=57, replace=False))
+    full = silhouette_samples_many(data, labels)
+    part = silhouette_samples_many(data, labels, rows=rows)
+    for whole, chosen in zip(full, part, strict=True):
+        np.testing.assert_allclose(chosen, whole[rows], rtol=1e-12, atol=1e-12)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from delphi_panels import make_panel, one_statement
 
 from ourplan.analysis.delphi.consensus import (
     ConsensusDefinition,
@@ -13,6 +12,7 @@ from ourplan.analysis.delphi.consensus import (
 )
 from ourplan.analysis.delphi.report import analyse_study
 from ourplan.analysis.errors import AnalysisError
+from tests.delphi.delphi_panels import make_panel, one_statement
 
 
 def status_of(responses, definition, round_number=1, statement="S1"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from delphi_panels import make_panel
 
 from ourplan.analysis.delphi.feedback import round_feedback
 from ourplan.analysis.errors import AnalysisError
+from tests.delphi.delphi_panels import make_panel
 
 
 def panel():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from delphi_panels import make_panel, one_statement
 
 from ourplan.analysis.delphi.consensus import ConsensusDefinition
 from ourplan.analysis.delphi.groups import merge_groups, merge_mapping, parse_merge
 from ourplan.analysis.delphi.report import analyse_study
 from ourplan.analysis.errors import AnalysisError
+from tests.delphi.delphi_panels import make_panel, one_statement
 
 
 def kruskal_of(responses, definition, **options):

@@ -6,13 +6,13 @@ import json
 import math
 
 import pytest
-from delphi_panels import make_panel
 
 from ourplan.analysis.delphi.consensus import ConsensusDefinition
 from ourplan.analysis.delphi.demo import demo_study
 from ourplan.analysis.delphi.report import analyse_study, run_analysis
 from ourplan.analysis.delphi.responses import Statement, responses_from_frame
 from ourplan.analysis.errors import AnalysisError
+from tests.delphi.delphi_panels import make_panel
 
 
 @pytest.fixture(scope="module")

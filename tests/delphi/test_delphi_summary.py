@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from delphi_panels import make_panel, one_statement
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from ourplan.analysis.delphi.summary import (
     rating_counts,
     summarise,
 )
+from tests.delphi.delphi_panels import make_panel, one_statement
 
 
 def test_type6_and_type7_quartiles_on_a_hand_worked_example():

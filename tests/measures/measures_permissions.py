@@ -1,5 +1,5 @@
 """Permission-matrix rows and audit specs for the questionnaires app (to merge into
-tests/foundation/test_permission_matrix.py like PLANS_MATRIX and PLANS_READS).
+tests/core/test_permission_matrix.py like PLANS_MATRIX and PLANS_READS).
 
 MEASURES_MATRIX: url name -> {method: roles allowed}; methods not listed are refused for
 everyone. MEASURES_READS: what one allowed GET leaves in the audit log: "no person record",

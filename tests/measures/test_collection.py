@@ -12,10 +12,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import all_items
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.measures import queries, services
 from ourplan.measures.models import Mode, Occasion, Request, Respondent, Response, Score, Status
+from tests.measures.conftest import all_items
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from conftest import all_items
 from ourplan.core.models import AuditEntry
 from ourplan.measures import catalogue, queries, services
 from ourplan.measures.catalogue import WordingError
 from ourplan.measures.models import InstrumentVersion, LicensedWording, Rescore, Score
 from ourplan.measures.scoring import parse_definition
+from tests.measures.conftest import all_items
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from conftest import all_items
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.measures import exports, fhir
 from ourplan.measures.models import InstrumentVersion
+from tests.measures.conftest import all_items
 
 pytestmark = pytest.mark.django_db
 

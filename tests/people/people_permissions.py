@@ -1,5 +1,5 @@
 """What one allowed GET of each people URL leaves in the audit log (merged by
-tests/foundation/test_permission_matrix.py, which keeps the people rows of the matrix itself).
+tests/core/test_permission_matrix.py, which keeps the people rows of the matrix itself).
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs
 
 from ourplan.core import record_words
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.plans import review_prompts, services
 from ourplan.plans import urls as plans_urls
 from ourplan.plans.models import AboutMe, Goal, GoalStep, SafetyItem, Strength
+from tests.plans.plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs
 
 PLANS_SOURCE = Path(__file__).resolve().parents[2] / "src" / "ourplan" / "plans"
 

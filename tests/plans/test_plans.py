@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
-from submitted import keyed
 
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.people.models import Country
 from ourplan.plans import services
 from ourplan.plans.life_areas import CTP_AREAS
 from ourplan.plans.models import Goal, GoalStep, PlanVersion, Review, SafetyItem
+from tests.plans.submitted import keyed
 
 
 @pytest.fixture

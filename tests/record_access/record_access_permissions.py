@@ -1,6 +1,6 @@
 """Permission-matrix rows and read specs for the record_access app.
 
-Merged by tests/foundation/test_permission_matrix.py (RECORD_ACCESS_MATRIX, RECORD_ACCESS_READS,
+Merged by tests/core/test_permission_matrix.py (RECORD_ACCESS_MATRIX, RECORD_ACCESS_READS,
 record_access_url_kwargs), which sweeps every URL, method and standing user against them.
 In the extras, the standing manager is the organisation's information governance lead.
 """

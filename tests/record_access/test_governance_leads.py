@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from record_access_builders import make_lead
 
-from factories import make_staff
 from ourplan.accounts.models import Role
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.people.models import Country, Organisation, Profession, StaffMember
 from ourplan.record_access.models import GovernanceLead
+from tests.factories import make_staff
+from tests.record_access.record_access_builders import make_lead
 
 LEADS = "record_access:leads"
 

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from record_access_builders import days_ago, logged, visible_text
 
 from ourplan.core import record_words
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.record_access.queries import GROUPS_PER_PAGE, LINES_SHOWN
+from tests.record_access.record_access_builders import days_ago, logged, visible_text
 
 URL = "record_access:mine"
 

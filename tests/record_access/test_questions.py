@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from record_access_builders import days_ago, logged, make_lead, visible_text
 
-from factories import make_staff
 from ourplan.accounts.models import Role
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.people.models import Country, Organisation, Team
 from ourplan.record_access.models import NOTE, QuestionStatus, RecordAccessQuestion
+from tests.factories import make_staff
+from tests.record_access.record_access_builders import days_ago, logged, make_lead, visible_text
 
 
 def _entry(standing: Any, **kwargs: Any) -> AuditEntry:

@@ -39,8 +39,8 @@ def dataset(standing: Any) -> Dataset:
 
 @pytest.fixture
 def outsider(standing: Any) -> Any:
-    from factories import make_staff
     from ourplan.people.models import Country, Organisation
+    from tests.factories import make_staff
 
     elsewhere = Organisation.objects.create(name="Elsewhere", code="ELS02", country=Country.WALES)
     return make_staff("outsider", "researcher", elsewhere, None)

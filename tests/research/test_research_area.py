@@ -108,8 +108,8 @@ def test_choosing_the_same_column_twice_is_explained(standing: Any, client_for: 
 
 
 def test_data_sets_are_visible_only_within_the_organisation(standing: Any, client_for: Any) -> None:
-    from factories import make_staff
     from ourplan.people.models import Country, Organisation
+    from tests.factories import make_staff
 
     client = client_for(standing.researcher)
     _upload(client, _plant_growth_csv())

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from study_builders import build_study
 
 from ourplan.studies.models import Study
+from tests.studies.study_builders import build_study
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from study_builders import answer, build_study, links
 
-from factories import make_staff
 from ourplan.accounts.models import Role
 from ourplan.core.models import AuditEntry
 from ourplan.people.models import Country, Organisation
 from ourplan.studies import services
 from ourplan.studies.models import Coding, FrameworkCell, OpenQuestion, Statement, Study, Theme
+from tests.factories import make_staff
+from tests.studies.study_builders import answer, build_study, links
 
 
 def _audited(action: str, object_type: str, object_id: object) -> bool:

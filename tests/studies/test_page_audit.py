@@ -7,10 +7,15 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from studies_permissions import NO_PERSON_RECORD, STUDIES_MATRIX, STUDIES_READS, studies_url_kwargs
 
 from ourplan.core import record_words
 from ourplan.core.models import AuditEntry
+from tests.studies.studies_permissions import (
+    NO_PERSON_RECORD,
+    STUDIES_MATRIX,
+    STUDIES_READS,
+    studies_url_kwargs,
+)
 
 
 def test_every_study_url_says_what_its_pages_read() -> None:
@@ -57,7 +62,7 @@ def test_no_study_page_writes_a_read_entry_and_every_audited_type_has_words(
 
 @pytest.mark.django_db
 def test_a_study_is_described_by_its_title(standing: Any) -> None:
-    from study_builders import build_study
+    from tests.studies.study_builders import build_study
 
     study = build_study(standing, title="What recovery means")
     words = record_words.describe_objects([("study", str(study.pk)), ("study", "not-a-uuid")])

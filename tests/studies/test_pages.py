@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from study_builders import answer, links
 
-from factories import make_staff
 from ourplan.accounts.models import Role
 from ourplan.core.models import AuditEntry
 from ourplan.people.models import Country, Organisation
 from ourplan.studies import services
 from ourplan.studies.exports import spreadsheet_safe
 from ourplan.studies.models import Participant, Response, Study
+from tests.factories import make_staff
+from tests.studies.study_builders import answer, links
 
 
 def _design(**extra: Any) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from factories import make_person, make_staff, make_user
 from ourplan.accounts.models import Role
 from ourplan.people.models import Country, Organisation, Supporter, SupporterKind, Team
 from ourplan.studies import services
 from ourplan.studies.models import Participant, Statement, Study, Theme
+from tests.factories import make_person, make_staff, make_user
 
 
 @pytest.fixture

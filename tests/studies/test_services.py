@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from study_builders import answer, build_study, links
 
 from ourplan.core.models import AuditEntry
 from ourplan.studies import services
 from ourplan.studies.models import Participant, Rating, Response, Study
+from tests.studies.study_builders import answer, build_study, links
 
 
 def test_a_study_gets_its_groups_and_planned_rounds(standing: Any, study: Study) -> None:

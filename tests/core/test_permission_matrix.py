@@ -62,15 +62,25 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "research:dataset": {"GET": {"researcher", "manager"}},
 }
 # Apps with many URLs keep their rows beside their own tests; they are merged here.
-from consent_permissions import CONSENT_MATRIX, CONSENT_READS, consent_url_kwargs  # noqa: E402
-from people_permissions import PEOPLE_READS  # noqa: E402
-from plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs  # noqa: E402
-from record_access_permissions import (  # noqa: E402
+from tests.consent.consent_permissions import CONSENT_MATRIX, CONSENT_READS, consent_url_kwargs  # noqa: E402
+from tests.coordination.coordination_permissions import (  # noqa: E402
+    COORDINATION_MATRIX,
+    COORDINATION_READS,
+    coordination_url_kwargs,
+)
+from tests.measures.measures_permissions import (  # noqa: E402
+    MEASURES_MATRIX,
+    MEASURES_READS,
+    measures_url_kwargs,
+)
+from tests.people.people_permissions import PEOPLE_READS  # noqa: E402
+from tests.plans.plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs  # noqa: E402
+from tests.record_access.record_access_permissions import (  # noqa: E402
     RECORD_ACCESS_MATRIX,
     RECORD_ACCESS_READS,
     record_access_url_kwargs,
 )
-from studies_permissions import STUDIES_MATRIX, STUDIES_READS, studies_url_kwargs  # noqa: E402
+from tests.studies.studies_permissions import STUDIES_MATRIX, STUDIES_READS, studies_url_kwargs  # noqa: E402
 
 # What an allowed GET leaves in the audit log, per URL (see _spec_for).
 NO_PERSON_RECORD = "no person record"
@@ -91,10 +101,14 @@ READS.update(STUDIES_READS)
 READS.update(CONSENT_READS)
 READS.update(PEOPLE_READS)
 READS.update(RECORD_ACCESS_READS)
+READS.update(MEASURES_READS)
+READS.update(COORDINATION_READS)
 MATRIX.update(PLANS_MATRIX)
 MATRIX.update(STUDIES_MATRIX)
 MATRIX.update(CONSENT_MATRIX)
 MATRIX.update(RECORD_ACCESS_MATRIX)
+MATRIX.update(MEASURES_MATRIX)
+MATRIX.update(COORDINATION_MATRIX)
 METHODS = ("GET", "POST")
 
 
@@ -182,6 +196,8 @@ def extras(standing: Any) -> dict[str, Any]:
         **plans_url_kwargs(standing),
         **consent_url_kwargs(standing),
         **record_access_url_kwargs(standing),
+        **measures_url_kwargs(standing),
+        **coordination_url_kwargs(standing),
         **studies_url_kwargs(standing),
     }
 

@@ -112,7 +112,7 @@ def test_mismatched_or_weak_passwords_keep_the_invitation_usable(
 def test_a_person_invited_by_staff_can_log_in_and_see_only_their_own_record(
     standing: Any, client_for: Any
 ) -> None:
-    from factories import make_person
+    from tests.factories import make_person
 
     newcomer = make_person(standing.team, "4010232137", given="Cy")
     staff_client = client_for(standing.coordinator)

@@ -99,7 +99,7 @@ def test_a_date_of_birth_in_the_future_is_refused(standing: Any, client_for: Any
 
 
 def test_changing_coordinator_needs_a_reason_and_keeps_the_history(standing: Any) -> None:
-    from factories import make_staff
+    from tests.factories import make_staff
 
     new = make_staff("newcoordinator", "care_coordinator", standing.organisation, standing.team)
     with pytest.raises(ValidationError) as refused:
@@ -157,7 +157,7 @@ def test_every_change_to_a_person_keeps_who_when_and_before_and_after(standing: 
 
 
 def test_bulk_team_moves_keep_a_history_row_for_every_person(standing: Any) -> None:
-    from factories import make_person
+    from tests.factories import make_person
 
     second = make_person(standing.team, "4010232137", given="Cy")
     counts = {p.pk: p.history.count() for p in (standing.person, second)}
@@ -304,7 +304,7 @@ def test_the_migration_turns_stored_numbers_into_ascii_digits(standing: Any) -> 
 def test_the_migration_stops_at_two_records_for_one_number(standing: Any) -> None:
     from django.apps import apps
 
-    from factories import make_person
+    from tests.factories import make_person
 
     twin = make_person(standing.team, standing.person.nhs_number.translate(ARABIC_INDIC))
     with pytest.raises(RuntimeError, match="same NHS number"):
