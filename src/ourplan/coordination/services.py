@@ -385,6 +385,10 @@ def allocate(
         .select_related("staff__user")
         .first()
     )
+    if previous is not None and previous.staff_id == staff.pk:
+        raise ValidationError(
+            {"coordinator": _("This is already the person's care coordinator.")}
+        )
     if previous is not None and not handover_note.strip():
         raise ValidationError(
             {
