@@ -16,8 +16,10 @@ from numpy.typing import NDArray
 
 from ourplan.analysis.errors import AnalysisError
 
-# Rows of the distance matrix computed at once: 512 × 5,000 doubles is about 20 MB.
+# Rows of the distance matrix computed at once: at most 512, and at most about
+# DISTANCE_BLOCK_ELEMENTS doubles (32 MB) in a block however large the panel.
 DISTANCE_BLOCK_ROWS = 512
+DISTANCE_BLOCK_ELEMENTS = 4_000_000
 
 
 def _codes(labels: Sequence[object] | NDArray[np.generic]) -> NDArray[np.int64]:
@@ -81,12 +83,15 @@ def silhouette_score(
 def silhouette_samples_many(
     data: NDArray[np.float64],
     labellings: Sequence[Sequence[object] | NDArray[np.generic]],
+    rows: NDArray[np.intp] | None = None,
 ) -> list[NDArray[np.float64]]:
     """Silhouette widths for several labellings of the same rows in one pass.
 
     The Euclidean distance matrix is built block by block and never held whole, so
-    memory stays near ``DISTANCE_BLOCK_ROWS × n`` however many rows there are; every
-    labelling shares the same blocks, which is what makes choosing k cheap.
+    memory stays near ``DISTANCE_BLOCK_ELEMENTS`` doubles however many rows there are;
+    every labelling shares the same blocks, which is what makes choosing k cheap.  With
+    ``rows`` only those rows' widths are computed (exactly, against every row): time in
+    proportion to ``len(rows) × n`` instead of ``n²``, for estimating the mean width.
     """
     x = np.asarray(data, dtype=float)
     if x.ndim != 2:
@@ -100,32 +105,40 @@ def silhouette_samples_many(
             raise AnalysisError(
                 f"Silhouette widths need 2 to n − 1 clusters; got {k} for {n} items."
             )
+    which = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp)
     # One indicator matrix for all labellings: column blocks of width k each.
     offsets = np.cumsum([0] + [k for _, k in encoded])
     indicator = np.zeros((n, int(offsets[-1])))
     for (codes, _), offset in zip(encoded, offsets[:-1], strict=True):
         indicator[np.arange(n), offset + codes] = 1.0
     sizes = indicator.sum(axis=0)
-    sums = np.empty((n, indicator.shape[1]))
+    sums = np.empty((which.size, indicator.shape[1]))
     squared = np.einsum("ij,ij->i", x, x)
-    for start in range(0, n, DISTANCE_BLOCK_ROWS):
-        stop = min(start + DISTANCE_BLOCK_ROWS, n)
-        block = x[start:stop]
+    block_rows = max(16, min(DISTANCE_BLOCK_ROWS, DISTANCE_BLOCK_ELEMENTS // max(n, 1)))
+    for start in range(0, which.size, block_rows):
+        stop = min(start + block_rows, which.size)
+        picked = which[start:stop]
         # |u − v|² = |u|² + |v|² − 2u·v through BLAS; clip rounding below zero.
-        d2 = squared[start:stop, None] + squared[None, :] - 2.0 * block @ x.T
+        d2 = x[picked] @ x.T
+        d2 *= -2.0
+        d2 += squared[picked, None]
+        d2 += squared[None, :]
         np.maximum(d2, 0.0, out=d2)
-        d2[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        sums[start:stop] = np.sqrt(d2) @ indicator
+        d2[np.arange(stop - start), picked] = 0.0
+        np.sqrt(d2, out=d2)
+        sums[start:stop] = d2 @ indicator
     widths: list[NDArray[np.float64]] = []
-    for (codes, k), offset in zip(encoded, offsets[:-1], strict=True):
+    for (all_codes, k), offset in zip(encoded, offsets[:-1], strict=True):
+        codes = all_codes[which]
+        m = which.size
         part = sums[:, offset : offset + k]
         size = sizes[offset : offset + k]
         own_size = size[codes]
-        own = part[np.arange(n), codes]
+        own = part[np.arange(m), codes]
         with np.errstate(invalid="ignore", divide="ignore"):
             a = own / (own_size - 1)  # the item itself is at distance 0
             means = part / size[None, :]
-        means[np.arange(n), codes] = np.inf
+        means[np.arange(m), codes] = np.inf
         b = means.min(axis=1)
         denominator = np.maximum(a, b)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -1,8 +1,24 @@
 """Hierarchical clustering of respondents by how they rated the statements.
 
-Method, as in the source study (which used SPSS): Ward's minimum-variance linkage on
-Euclidean distances between respondents' rating vectors, from one round (the last one
-unless the caller picks another).
+The source study reports a hierarchical cluster analysis of the ratings (its quantitative
+analysis was done in SPSS) without naming the linkage.  We use Ward's minimum-variance
+linkage on Euclidean distances between respondents' rating vectors, from one round (the
+last one unless the caller picks another): the usual choice for rating profiles.
+
+Ward's linkage is computed without a distance matrix (``fastcluster.linkage_vector``,
+memory proportional to the panel, time to its square).  Panels of more than
+``TWO_STAGE_ABOVE`` respondents are clustered in two stages: k-means to ``CENTRES``
+centres, then Ward's linkage of the centres weighted by how many respondents each holds,
+which is Ward's criterion applied to those groups of respondents; each respondent takes
+its centre's cluster.  Their mean silhouette is estimated from ``SILHOUETTE_SAMPLE``
+respondents (exact widths of those respondents, against everyone).
+
+Ratings are whole numbers, so many pairs of respondents are exactly the same distance
+apart and Ward's method meets many equal merge costs.  Which tied merge comes first is an
+arbitrary choice of the implementation, so different programs (SciPy, fastcluster, SPSS)
+can build different trees from the same ratings: cuts into few clusters, made at the top
+of the tree where merge costs are far apart, agree; cuts into many small clusters can
+differ, each as good by Ward's criterion.  Within one version the result is deterministic.
 
 Missing ratings: respondents who rated fewer than ``min_answered`` (default 50%) of the
 statements in the round are left out and listed; each remaining missing rating is
@@ -35,12 +51,19 @@ from scipy.cluster import hierarchy
 from ourplan.analysis.delphi.cluster_quality import silhouette_samples_many
 from ourplan.analysis.delphi.responses import DelphiResponses
 from ourplan.analysis.delphi.summary import quantile_from_counts, rating_counts
+from ourplan.analysis.delphi.two_stage import TwoStage, two_stage_ward
 from ourplan.analysis.errors import AnalysisError
 from ourplan.analysis.nonparametric import adjust_pvalues, kruskal_wallis
 
 DEFAULT_K_RANGE: tuple[int, int] = (2, 8)
 DEFAULT_MIN_ANSWERED = 0.5
 CLUSTER_METHOD = "ward"
+#: Larger panels are clustered in two stages (k-means, then Ward on the weighted centres).
+TWO_STAGE_ABOVE = 5000
+#: How many k-means centres the two-stage method starts from.
+CENTRES = 300
+#: How many respondents the mean silhouette of a two-stage clustering is estimated from.
+SILHOUETTE_SAMPLE = 1000
 ChartFormat = Literal["png", "svg"]
 
 
@@ -124,6 +147,11 @@ class ClusteringResult:
     tests: tuple[ClusterTest, ...]
     alpha: float
     method: str = CLUSTER_METHOD
+    #: The k-means stage when the panel was clustered in two stages (``linkage`` then joins
+    #: its centres, not respondents); None for Ward's linkage of the respondents.
+    two_stage: TwoStage | None = None
+    #: Respondents the mean silhouette was computed from (all of them unless two-stage).
+    silhouette_sample: int | None = None
 
     @property
     def assignments(self) -> dict[str, int]:
@@ -143,6 +171,11 @@ def cut_tree_labels(linkage: NDArray[np.float64], k: int) -> NDArray[np.int64]:
     Undoing the last k − 1 merges gives k clusters even when merge heights tie, which
     ``fcluster(..., "maxclust")`` does not promise.
     """
+    return _order_by_size(_cut_roots(linkage, k))
+
+
+def _cut_roots(linkage: NDArray[np.float64], k: int) -> NDArray[np.int64]:
+    """For each leaf, the node that roots its cluster once the last k − 1 merges are undone."""
     n = linkage.shape[0] + 1
     if not 1 <= k <= n:
         raise AnalysisError(f"Cannot cut {n} items into {k} clusters.")
@@ -160,7 +193,7 @@ def cut_tree_labels(linkage: NDArray[np.float64], k: int) -> NDArray[np.int64]:
         if np.array_equal(jumped, up):
             break
         up = jumped
-    return _order_by_size(up[:n])
+    return up[:n]
 
 
 def _order_by_size(raw: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -210,8 +243,16 @@ def cluster_respondents(
     k_range: tuple[int, int] = DEFAULT_K_RANGE,
     min_answered: float = DEFAULT_MIN_ANSWERED,
     alpha: float = 0.05,
+    two_stage_above: int = TWO_STAGE_ABOVE,
+    centres: int = CENTRES,
+    silhouette_sample: int = SILHOUETTE_SAMPLE,
 ) -> ClusteringResult:
-    """Ward clustering of respondents in one round (default: the last round)."""
+    """Ward clustering of respondents in one round (default: the last round).
+
+    Panels of more than ``two_stage_above`` respondents are clustered in two stages
+    (k-means to ``centres`` centres, then Ward's linkage of the weighted centres) and
+    their mean silhouette is estimated from ``silhouette_sample`` respondents.
+    """
     chosen_round = responses.rounds[-1] if round_number is None else round_number
     data = prepare_cluster_data(responses, chosen_round, min_answered)
     n = len(data.respondent_ids)
@@ -236,9 +277,29 @@ def cluster_respondents(
                 f"(one less than the {n} respondents clustered); got {k!r}."
             )
         candidates = [int(k)]
-    linkage = hierarchy.linkage(data.matrix, method=CLUSTER_METHOD, metric="euclidean")
-    labellings = [cut_tree_labels(linkage, kk) for kk in candidates]
-    widths = silhouette_samples_many(data.matrix, labellings)
+    stage: TwoStage | None = None
+    sample: NDArray[np.intp] | None = None
+    if n > two_stage_above:
+        stage = two_stage_ward(data.matrix, min(centres, n))
+        linkage = stage.linkage
+        # k-means can end with fewer centres than asked (few distinct rating patterns).
+        usable = [kk for kk in candidates if kk < len(stage.sizes)]
+        if not usable:
+            raise AnalysisError(
+                f"The {n} respondents have only {len(stage.sizes)} distinct rating patterns "
+                f"in round {chosen_round}, too few for {candidates[0]} clusters."
+            )
+        candidates = usable
+        labellings = [
+            _order_by_size(_cut_roots(linkage, kk)[stage.assignment]) for kk in candidates
+        ]
+        # Fixed seed: the same panel always gives the same estimate.
+        rng = np.random.default_rng(0)
+        sample = np.sort(rng.choice(n, size=min(n, silhouette_sample), replace=False))
+    else:
+        linkage = _ward_linkage(data.matrix)
+        labellings = [cut_tree_labels(linkage, kk) for kk in candidates]
+    widths = silhouette_samples_many(data.matrix, labellings, rows=sample)
     scores = {kk: float(np.mean(w)) for kk, w in zip(candidates, widths, strict=True)}
     # max() keeps the first of equal scores, i.e. the smaller k.
     best = max(candidates, key=lambda kk: scores[kk])
@@ -261,7 +322,18 @@ def cluster_respondents(
         typical=_typical(data, labels, best, responses.scale),
         tests=_tests(data, labels, alpha),
         alpha=alpha,
+        two_stage=stage,
+        silhouette_sample=None if sample is None else int(sample.size),
     )
+
+
+def _ward_linkage(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Ward's linkage of the rows, in memory proportional to the data (no distance matrix)."""
+    try:
+        import fastcluster
+    except ImportError:  # pragma: no cover - fastcluster is a dependency; SciPy is the fallback
+        return np.asarray(hierarchy.linkage(matrix, method=CLUSTER_METHOD, metric="euclidean"))
+    return np.asarray(fastcluster.linkage_vector(matrix, method=CLUSTER_METHOD))
 
 
 def dendrogram_chart(
@@ -299,6 +371,26 @@ def dendrogram_chart(
         ]
     else:
         options = {"truncate_mode": "lastp", "p": max_leaves, "show_contracted": True}
+    if result.two_stage is not None:
+        # The leaves are k-means centres: label every leaf with the respondents it holds.
+        # SciPy wants the fourth column to count leaves, so the tree is drawn with that.
+        sizes = result.two_stage.sizes
+        leaves = len(sizes)
+        counts = linkage[:, 3].copy()
+        linkage = linkage.copy()
+        leaf_counts = np.ones(2 * leaves - 1)
+        for step, (a, b) in enumerate(linkage[:, :2].astype(np.int64)):
+            leaf_counts[leaves + step] = leaf_counts[a] + leaf_counts[b]
+        linkage[:, 3] = leaf_counts[leaves:]
+        labels = None
+        options = {
+            "truncate_mode": "lastp",
+            "p": max_leaves,
+            "show_contracted": True,
+            "leaf_label_func": lambda node: (
+                f"({int(sizes[node])})" if node < leaves else f"({int(counts[node - leaves])})"
+            ),
+        }
     hierarchy.dendrogram(
         linkage,
         ax=axes,
@@ -323,8 +415,11 @@ def dendrogram_chart(
 
 
 __all__ = [
+    "CENTRES",
     "DEFAULT_K_RANGE",
     "DEFAULT_MIN_ANSWERED",
+    "SILHOUETTE_SAMPLE",
+    "TWO_STAGE_ABOVE",
     "ClusterData",
     "ClusterTest",
     "ClusteringResult",

@@ -231,6 +231,13 @@ def clusters_dict(result: ClusteringResult, scale: int) -> dict[str, Any]:
         "dropped_respondents": list(result.data.dropped_respondents),
         "imputed_cells": result.data.imputed_cells,
         "min_answered": result.data.min_answered,
+        # Large panels: k-means centres joined by Ward, silhouette from a sample.
+        "two_stage": None
+        if result.two_stage is None
+        else {
+            "centres": len(result.two_stage.sizes),
+            "silhouette_sample": result.silhouette_sample,
+        },
     }
 
 
