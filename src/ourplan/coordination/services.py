@@ -386,9 +386,7 @@ def allocate(
         .first()
     )
     if previous is not None and previous.staff_id == staff.pk:
-        raise ValidationError(
-            {"coordinator": _("This is already the person's care coordinator.")}
-        )
+        raise ValidationError({"coordinator": _("This is already the person's care coordinator.")})
     if previous is not None and not handover_note.strip():
         raise ValidationError(
             {
