@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ourplan.studies",
     "ourplan.record_access",
     "ourplan.measures",
+    "ourplan.coordination",
 ]
 
 MIDDLEWARE = [

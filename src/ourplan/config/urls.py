@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ourplan.plans.urls")),
     path("", include("ourplan.consent.urls")),
     path("", include("ourplan.measures.urls")),
+    path("", include("ourplan.coordination.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
