@@ -78,7 +78,7 @@ def test_a_plan_is_written_together_reviewed_signed_and_printed(
     assert_accessible(phone)
     phone.get_by_role("link", name="Add a goal").click()
     assert_accessible(phone)
-    phone.get_by_label("My goal, in my own words").fill(GOAL)
+    phone.get_by_label("My goal").fill(GOAL)
     phone.get_by_label("Life area").select_option(label="Friends and relationships")
     phone.get_by_role("button", name="Save").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Add a step")
@@ -121,7 +121,8 @@ def test_a_plan_is_written_together_reviewed_signed_and_printed(
 
     # ...and the person signs it on their phone.
     phone.goto(f"/people/{person_id}/plan/versions/1/")
-    phone.get_by_role("button", name="I agree with this version of my plan: sign it").click()
+    phone.get_by_label("Yes, I agree: sign it").check()
+    phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_test_id("signatures")).to_contain_text("online")
     expect(phone.get_by_test_id("signatures")).not_to_contain_text("Not yet")
     assert_accessible(phone)

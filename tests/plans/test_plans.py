@@ -439,6 +439,48 @@ def test_the_demo_gives_plans_at_every_stage() -> None:
     }
     assert stages == {"new", "active", "stuck", "moving_on"}
     assert Plan.objects.count() == 40
+    _the_demo_shows_the_product()
+
+
+def _the_demo_shows_the_product() -> None:
+    """Own staying-well and crisis text per plan; risks, positive risks and advance statements;
+    a disagreement at signing; staff changes to a person's words; one plan evidencing every
+    item of a care plan review."""
+    from ourplan.plans.care_plan_audit import evidence
+    from ourplan.plans.models import (
+        CrisisPlan,
+        NoticeKind,
+        Plan,
+        PlanNotice,
+        PlanVersion,
+        Risk,
+        StayingWellPlan,
+        Voice,
+        Wording,
+    )
+
+    written = StayingWellPlan.objects.exclude(keep_me_well="")
+    assert written.count() == written.values("keep_me_well").distinct().count() >= 20
+    crises = CrisisPlan.objects.exclude(what_helps="")
+    texts = {
+        (c.signs_others_notice, c.what_helps, c.practical_matters, c.who_to_involve) for c in crises
+    }
+    assert len(texts) == crises.count()
+    assert (
+        Risk.objects.filter(kind="risk").exists() and Risk.objects.filter(kind="positive").exists()
+    )
+    assert CrisisPlan.objects.exclude(advance_statement="").filter(advance_signed=True).count() >= 5
+    disagreed = PlanVersion.objects.get(person_response="disagree")
+    assert disagreed.person_comment
+    changed = Wording.objects.filter(is_current=True, replaced_person_wording__isnull=False)
+    assert changed.exists() and PlanNotice.objects.filter(kind=NoticeKind.WORDS_CHANGED).exists()
+    assert Wording.objects.filter(voice=Voice.AS_SAID).exists()
+    evidenced = Plan.objects.get(person__user__username="person")
+    missing = [item.label for item in evidence(evidenced) if not item.evidenced]
+    assert missing == []
+    new_plan = Plan.objects.filter(goals__isnull=True).first()
+    assert new_plan is not None
+    assert any(not item.evidenced for item in evidence(new_plan))
 
 
 def test_a_goal_can_be_reworded_and_a_stale_rewording_is_refused(

@@ -60,7 +60,7 @@ def voice_field(called: str) -> forms.ChoiceField:
         )
         % {"called": called},
         choices=[
-            (Voice.STAFF, _("My own words")),
+            (Voice.STAFF, _("I wrote them myself")),
             (
                 Voice.AS_SAID,
                 _("%(called)s's words, as %(called)s said them: %(called)s is here with me")

@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from ourplan.people.models import Person
 from ourplan.plans import queries
@@ -29,23 +30,27 @@ def _reader(context: template.Context) -> tuple[str, bool]:
     return called, bool(context.get("words_to_person", context.get("is_person", False)))
 
 
-def _line(context: template.Context, facts: WordingFacts | None) -> SafeString | str:
+def _line(
+    context: template.Context, facts: WordingFacts | None, dated: bool = False
+) -> SafeString | str:
     if facts is None:
         return ""
     called, to_person = _reader(context)
-    return format_html(
-        '<span class="ourplan-author" data-testid="words">{}</span>',
-        words_line(facts, called=called, to_person=to_person),
-    )
+    line = words_line(facts, called=called, to_person=to_person)
+    if dated and facts.day:
+        line = _("%(who)s, on %(day)s") % {"who": line, "day": facts.day}
+    return format_html('<span class="ourplan-author" data-testid="words">{}</span>', line)
 
 
 @register.simple_tag(takes_context=True)
-def words(context: template.Context, part: AuthoredPart | None, field: str) -> SafeString | str:
-    """Who wrote this field's current words ("" when the field is empty)."""
+def words(
+    context: template.Context, part: AuthoredPart | None, field: str, dated: bool = False
+) -> SafeString | str:
+    """Who wrote this field's current words ("" when the field is empty), and when if ``dated``."""
     index: WordingIndex | None = context.get("wordings")
     if part is None or index is None:
         return ""
-    return _line(context, index.facts(part, field))
+    return _line(context, index.facts(part, field), dated)
 
 
 @register.simple_tag(takes_context=True)

@@ -158,7 +158,13 @@ def _contact_new(request: HttpRequest, plan: Plan) -> HttpResponse:
     form = forms.ContactForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_add(actor=request.user, plan=plan, **form.cleaned_data)
+            services.contact_add(
+                actor=request.user,
+                plan=plan,
+                name=form.cleaned_data["name"],
+                relationship=form.cleaned_data["relationship"],
+                phone=form.cleaned_data["phone"],
+            )
         except ValidationError as error:
             show_validation_error(form, error)
         else:

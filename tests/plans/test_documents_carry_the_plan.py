@@ -1,0 +1,216 @@
+"""Every document carries what its reader is entitled to, in HTML and in the PDF, and nothing else.
+
+CTP, CPA, the person's copy (normal and large print), the supporter's shared copy and the
+one-page crisis printouts (for the person and for a crisis team).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from typing import Any
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ourplan.people.models import Country
+from ourplan.plans import queries
+from ourplan.plans.pdf import pdf_response
+from tests.plans.full_plan import MARKERS, SET_ASIDE, build_full_plan
+
+# What the statutory documents and the person's copy must carry: the whole plan.
+WHOLE_PLAN = set(MARKERS)
+# The crisis printout carries the whole crisis plan, and the person's contacts.
+CRISIS = {
+    "signs_others_notice",
+    "preferred_treatments",
+    "what_helps",
+    "contingency",
+    "advance_statement",
+    "advance_kept",
+    "contact",
+    "contact_phone",
+}
+
+
+def _words(content: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+
+
+def _pdf_words(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(body))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def _shown(text: str) -> set[str]:
+    # PDF text may break a line inside a marker: compare without spaces.
+    squeezed = text.replace(" ", "")
+    return {key for key, marker in MARKERS.items() if marker.replace(" ", "") in squeezed}
+
+
+def _never_shown(text: str) -> set[str]:
+    squeezed = text.replace(" ", "")
+    return {key for key, marker in SET_ASIDE.items() if marker.replace(" ", "") in squeezed}
+
+
+@pytest.fixture
+def full(standing: Any) -> Any:
+    return build_full_plan(standing)
+
+
+DOCUMENTS = [
+    # (name, url name, query string, what it must carry)
+    ("CPA", "plans:statutory", "", WHOLE_PLAN),
+    ("person's copy", "plans:person_copy", "", WHOLE_PLAN),
+    ("person's copy, large print", "plans:person_copy", "?large=1", WHOLE_PLAN),
+    ("crisis printout", "plans:crisis_printout", "", CRISIS),
+    ("crisis printout for a crisis team", "plans:crisis_printout", "?for=team", CRISIS),
+]
+
+
+@pytest.mark.parametrize(("document", "url_name", "query", "entitled"), DOCUMENTS)
+def test_each_document_carries_its_parts_in_html_and_pdf(
+    document: str,
+    url_name: str,
+    query: str,
+    entitled: set[str],
+    standing: Any,
+    full: Any,
+    client_for: Any,
+) -> None:
+    client = client_for(standing.coordinator)
+    page = client.get(reverse(url_name, args=[standing.person.pk]) + query)
+    assert page.status_code == 200
+    pdf = client.get(reverse(f"{url_name}_pdf", args=[standing.person.pk]) + query)
+    assert pdf["Content-Type"] == "application/pdf"
+    for output, text in (("HTML", _words(page.content.decode())), ("PDF", _pdf_words(pdf.content))):
+        shown = _shown(text)
+        assert entitled - shown == set(), f"{document} ({output}) leaves out {entitled - shown}"
+        assert shown - entitled == set(), f"{document} ({output}) shows {shown - entitled}"
+        assert _never_shown(text) == set(), f"{document} ({output}) shows what was set aside"
+        if url_name != "plans:crisis_printout":
+            # Attendance, as recorded: the person, the carer, the advocate.
+            assert "Ada was there" in text and standing.supporter_record.full_name in text
+            assert "Signed, witnessed" in text
+
+
+def test_the_crisis_printouts_fit_on_one_page_and_only_the_teams_names_the_nhs_number(
+    standing: Any, full: Any, client_for: Any
+) -> None:
+    from pypdf import PdfReader
+
+    client = client_for(standing.person_user)
+    url = reverse("plans:crisis_printout_pdf", args=[standing.person.pk])
+    own, team = client.get(url), client.get(url + "?for=team")
+    assert len(PdfReader(io.BytesIO(own.content)).pages) == 1
+    assert len(PdfReader(io.BytesIO(team.content)).pages) == 1
+    number = standing.person.nhs_number_display.replace(" ", "")
+    assert number not in _pdf_words(own.content).replace(" ", "")
+    assert number in _pdf_words(team.content).replace(" ", "")
+
+
+def test_a_welsh_plan_makes_a_ctp_carrying_the_whole_plan(standing: Any, client_for: Any) -> None:
+    from ourplan.plans import services
+    from ourplan.plans.models import LifeArea
+
+    organisation = standing.organisation
+    organisation.country = Country.WALES
+    organisation.save()
+    services.life_areas_for(organisation)  # the eight areas of the Measure
+    # The full plan files its goal and need under two everyday areas, mapped to two of the eight.
+    for code, label, ctp in (
+        ("leisure", "Hobbies", "social_cultural_spiritual"),
+        ("money", "Money", "finance_money"),
+    ):
+        LifeArea.objects.create(
+            organisation=organisation, code=code, label=label, ctp_area=ctp, position=9
+        )
+    build_full_plan(standing)
+    client = client_for(standing.coordinator)
+    page = _words(
+        client.get(reverse("plans:statutory", args=[standing.person.pk])).content.decode()
+    )
+    pdf = _pdf_words(client.get(reverse("plans:statutory_pdf", args=[standing.person.pk])).content)
+    for text in (page, pdf):
+        assert "Care and Treatment Plan" in text
+        assert WHOLE_PLAN - _shown(text) == set()
+        assert _never_shown(text) == set()
+
+
+SHARED = {
+    # parts shared -> markers the supporter's copy must show
+    frozenset({"crisis"}): CRISIS,
+    frozenset({"reviews"}): {
+        "review_what_changed",
+        "review_notes",
+        "review_person_view",
+        "review_carer_view",
+        "advocate",
+        "professionals",
+    },
+    frozenset({"safety"}): {
+        "safety_item",
+        "safety_person_view",
+        "safety_professional_view",
+        "reasons_for_living",
+    },
+    frozenset({"goals"}): {"goal", "strength", "step"},
+    frozenset({"about_me"}): {"about_me", "treatment_preference"},
+    frozenset({"staying_well"}): {"staying_well", "early_signs"},
+}
+
+
+@pytest.mark.parametrize("parts", list(SHARED), ids=lambda parts: ",".join(sorted(parts)))
+def test_the_supporters_shared_copy_carries_exactly_the_shared_parts(
+    parts: frozenset[str], standing: Any, full: Any
+) -> None:
+    """What plans gives the consent app for the supporter's copy: the shared parts, whole."""
+    content = queries.shared_plan_content(standing.person, parts)
+    body = "".join(
+        render_to_string(
+            "plans/_shared_copy_sections.html",
+            {"part_code": code, "content": content, "person": standing.person, "for_pdf": True},
+        )
+        for code in sorted(parts)
+    )
+    document = f"<!DOCTYPE html><html><body>{body}</body></html>"
+    pdf = pdf_response(document, "shared.pdf")
+    for output, text in (("HTML", _words(body)), ("PDF", _pdf_words(pdf.content))):
+        shown = _shown(text)
+        assert shown == SHARED[parts], f"{sorted(parts)} ({output}): shows {sorted(shown)}"
+        assert _never_shown(text) == set()
+    loaded = set(content) - {"wordings"}
+    # Parts not shared are never even loaded.
+    assert loaded <= {
+        "about_me",
+        "goals",
+        "staying_well",
+        "crisis",
+        "contacts",
+        "safety",
+        "personal_safety",
+        "reviews",
+    }
+    assert not (loaded & {"about_me", "goals"}) or parts & {"about_me", "goals"}
+
+
+def test_every_phone_number_in_the_documents_is_a_tap_to_call_link(
+    standing: Any, full: Any, client_for: Any
+) -> None:
+    client = client_for(standing.coordinator)
+    for name in (
+        "plans:crisis",
+        "plans:safety",
+        "plans:statutory",
+        "plans:person_copy",
+        "plans:crisis_printout",
+    ):
+        page = client.get(reverse(name, args=[standing.person.pk])).content.decode()
+        assert 'href="tel:07700900777"' in page, name
+        for line in standing.organisation.crisis_lines.all():
+            assert f'href="tel:{line.phone.replace(" ", "")}"' in page, name
+        assert 'href="tel:999"' in page, name
