@@ -6,6 +6,7 @@ from base64 import b32encode
 from typing import Any
 
 import segno
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def totp_setup_context(device: Any, user: Any) -> dict[str, str]:
@@ -14,3 +15,16 @@ def totp_setup_context(device: Any, user: Any) -> dict[str, str]:
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code")
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return {"qr_svg": qr_svg, "secret": grouped}
+
+
+def confirmed_device(user: Any) -> TOTPDevice | None:
+    """The authenticator this user has set up, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_device(user: Any, device_id: object) -> TOTPDevice:
+    """The authenticator being set up in this session, or a new one to set up."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
+    return device

@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ourplan.accounts import services
 from ourplan.accounts.forms import AcceptInvitationForm, LoginForm, TokenForm
 from ourplan.accounts.middleware import user_must_verify
-from ourplan.accounts.totp import totp_setup_context
+from ourplan.accounts.totp import confirmed_device, pending_device, totp_setup_context
 from ourplan.core.forms import show_validation_error
 
 _PENDING_DEVICE = "ourplan_pending_totp_device"
@@ -76,7 +75,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = TokenForm(data=request.POST or None)
     if enrolled:
         if request.method == "POST" and form.is_valid():
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = confirmed_device(user)
             allowed, _details = device.verify_is_allowed() if device is not None else (False, None)
             if not allowed:
                 # django-otp slows down guessing: each wrong code doubles the wait.
@@ -95,12 +94,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return render(
             request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
         )
-    device = TOTPDevice.objects.filter(
-        user=user, confirmed=False, pk=request.session.get(_PENDING_DEVICE)
-    ).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
-        request.session[_PENDING_DEVICE] = device.pk
+    device = pending_device(user, request.session.get(_PENDING_DEVICE))
+    request.session[_PENDING_DEVICE] = device.pk
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
