@@ -535,3 +535,9 @@ def test_documented_age_story_holds_for_site_e_against_site_f(demo_report):
         ]
         assert pair.significant
         assert not pair.adjusted_significant
+
+
+def test_charts_drawn_in_worker_processes_are_the_same(demo_config, demo_report):
+    parallel = build_report(demo_config, generated_on=dt.date(2025, 5, 1), chart_workers=2)
+    assert [m.charts for m in parallel.measures] == [m.charts for m in demo_report.measures]
+    assert sum(len(m.charts) for m in parallel.measures) >= 2

@@ -8,6 +8,7 @@ survey and a report config for it.  Errors go to stderr with exit code 2 and no 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -81,7 +82,8 @@ def handle_evaluation(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         config = load_config(args.config)
-        report = build_report(config)
+        # A command owns its process, so the charts may be drawn in forked workers.
+        report = build_report(config, chart_workers=os.cpu_count() or 1)
     except (ConfigError, AnalysisError) as error:
         return _fail("evaluation", str(error))
     try:

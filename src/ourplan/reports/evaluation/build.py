@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -25,15 +26,21 @@ from ourplan.reports.evaluation.model import (
     TopItemsRow,
 )
 from ourplan.reports.evaluation.prose import measure_scoring_text, methods_text, summary_lines
-from ourplan.reports.evaluation.render import score_chart, wants_chart
+from ourplan.reports.evaluation.render import ChartJob, draw_charts, score_chart_job, wants_chart
 
 
 def build_report(
     config: ReportConfig,
     frame: pd.DataFrame | None = None,
     generated_on: dt.date | None = None,
+    *,
+    chart_workers: int = 1,
 ) -> EvaluationReport:
-    """Score the data, run every analysis the config asks for and format the results."""
+    """Score the data, run every analysis the config asks for and format the results.
+
+    ``chart_workers`` > 1 draws the charts in that many forked processes: only for a caller
+    that owns its process (the command line), never inside a web or task worker.
+    """
     data = load_data(config) if frame is None else frame
     site_codes, site_labels = to_labels(data[config.site_column])
     if len(site_labels) < 2:
@@ -52,6 +59,7 @@ def build_report(
 
     notes: list[str] = []
     measures = []
+    chart_jobs: list[list[ChartJob]] = []
     for measure in config.measures:
         items = scored.items[measure.id]
         results = [
@@ -61,15 +69,16 @@ def build_report(
         results.append(
             score_result(config, frame_for_analyses, sites, measure, None, len(items), notes)
         )
-        charts = []
+        jobs: list[ChartJob] = []
         for result in results:
             if wants_chart(config, result):
                 overall = scored.scores[result.key].mean(skipna=True)
-                chart = score_chart(
+                job = score_chart_job(
                     result, measure, sites, float(overall) if pd.notna(overall) else None
                 )
-                if chart is not None:
-                    charts.append(chart)
+                if job is not None:
+                    jobs.append(job)
+        chart_jobs.append(jobs)
         ranked: tuple[TopItemsRow, ...] = ()
         ranked_error = None
         if config.top_items is not None and measure.id in config.top_items.measures:
@@ -87,12 +96,18 @@ def build_report(
                 scoring_text=measure_scoring_text(measure, len(items)),
                 items=items,
                 scores=tuple(results),
-                charts=tuple(charts),
+                charts=(),
                 top_items=ranked,
                 top_items_error=ranked_error,
             )
         )
 
+    # Every chart at once, so that they can be drawn side by side.
+    drawn = iter(draw_charts([job for jobs in chart_jobs for job in jobs], chart_workers))
+    measures = [
+        dataclasses.replace(m, charts=tuple(next(drawn) for _ in jobs))
+        for m, jobs in zip(measures, chart_jobs, strict=True)
+    ]
     correlations: list[CorrelationResult] = []
     if config.correlations is not None:
         correlations = [

@@ -7,7 +7,9 @@ WeasyPrint; both are imported only when used, as they are slow to import.
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,10 +66,19 @@ def _value_range(entries: Sequence[dict[str, Any]]) -> tuple[float, float] | Non
     return (low - pad, high + pad)
 
 
-def score_chart(
+@dataclass(frozen=True)
+class ChartJob:
+    """What one score's chart pair shows: plain data, so it can be drawn in another process."""
+
+    title: str
+    unadjusted: dict[str, Any]  # keyword arguments of mean_ci_chart
+    adjusted: dict[str, Any] | None
+
+
+def score_chart_job(
     result: ScoreResult, measure: Measure, sites: Sequence[str], overall: float | None
-) -> ChartPair | None:
-    """Unadjusted and adjusted mean ± 95% CI charts of one score, on the same axis."""
+) -> ChartJob | None:
+    """The unadjusted and adjusted mean ± 95% CI charts of one score, on the same axis."""
     if result.anova is None:
         return None
     title = f"{measure.name}: {result.label}"
@@ -75,21 +86,70 @@ def score_chart(
     ylabel = f"{scale_word} ({result.range_text})" if result.range_text else scale_word
     unadjusted = _chart_groups(result.anova.table.groups, sites)
     adjusted = _chart_groups(result.ancova.adjusted_means, sites) if result.ancova else []
-    value_range = _value_range([*unadjusted, *adjusted])
     options: dict[str, Any] = {
+        "ylabel": ylabel,
         "reference": overall,
-        "value_range": value_range,
+        "value_range": _value_range([*unadjusted, *adjusted]),
         "width_inches": 3.5,
     }
-    text = mean_ci_text(unadjusted, f"{title}, unadjusted", ylabel)
-    svg = mean_ci_chart(unadjusted, "Unadjusted", ylabel, description=text, **options)
-    adjusted_svg = adjusted_text = None
+    first = {
+        "groups": unadjusted,
+        "title": "Unadjusted",
+        "description": mean_ci_text(unadjusted, f"{title}, unadjusted", ylabel),
+        **options,
+    }
+    second = None
     if adjusted:
-        adjusted_text = mean_ci_text(adjusted, f"{title}, adjusted for covariates", ylabel)
-        adjusted_svg = mean_ci_chart(
-            adjusted, "Adjusted for covariates", ylabel, description=adjusted_text, **options
+        second = {
+            "groups": adjusted,
+            "title": "Adjusted for covariates",
+            "description": mean_ci_text(adjusted, f"{title}, adjusted for covariates", ylabel),
+            **options,
+        }
+    return ChartJob(title, first, second)
+
+
+def _draw(chart: dict[str, Any]) -> str:
+    return mean_ci_chart(**chart)
+
+
+def draw_charts(jobs: Sequence[ChartJob], workers: int = 1) -> list[ChartPair]:
+    """Draw every chart pair, in ``workers`` processes when that is worth it.
+
+    Each chart takes Matplotlib about a tenth of a second, nearly all of it Python, so
+    threads would not help; forked processes draw them side by side (the same SVG either
+    way).  Only a caller that owns its process should ask for workers: the children are
+    forked, so they must not inherit open database connections or other threads.
+    """
+    charts = [chart for job in jobs for chart in (job.unadjusted, job.adjusted) if chart]
+    if workers > 1 and len(charts) >= 4 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, len(charts)), mp_context=context) as pool:
+            drawn = iter(list(pool.map(_draw, charts)))
+    else:
+        drawn = iter([_draw(chart) for chart in charts])
+    pairs = []
+    for job in jobs:
+        svg = next(drawn)
+        adjusted_svg = next(drawn) if job.adjusted else None
+        pairs.append(
+            ChartPair(
+                job.title,
+                svg,
+                job.unadjusted["description"],
+                adjusted_svg,
+                job.adjusted["description"] if job.adjusted else None,
+            )
         )
-    return ChartPair(title, svg, text, adjusted_svg, adjusted_text)
+    return pairs
+
+
+def score_chart(
+    result: ScoreResult, measure: Measure, sites: Sequence[str], overall: float | None
+) -> ChartPair | None:
+    """Unadjusted and adjusted mean ± 95% CI charts of one score, on the same axis."""
+    job = score_chart_job(result, measure, sites, overall)
+    return None if job is None else draw_charts([job])[0]
 
 
 # ----------------------------------------------------------------------------- HTML and PDF
