@@ -19,6 +19,7 @@ from ourplan.people.models import Country
 from ourplan.plans import queries
 from ourplan.plans.pdf import pdf_response
 from tests.plans.full_plan import MARKERS, SET_ASIDE, build_full_plan
+from tests.plans.plans_permissions import PLANS_MATRIX
 
 # What the statutory documents and the person's copy must carry: the whole plan.
 WHOLE_PLAN = set(MARKERS)
@@ -214,3 +215,38 @@ def test_every_phone_number_in_the_documents_is_a_tap_to_call_link(
         for line in standing.organisation.crisis_lines.all():
             assert f'href="tel:{line.phone.replace(" ", "")}"' in page, name
         assert 'href="tel:999"' in page, name
+
+
+def test_every_page_of_a_full_plan_opens_for_everyone_entitled(
+    standing: Any, full: Any, client_for: Any
+) -> None:
+    from ourplan.plans import urls
+
+    plan = full.plan
+    ids = {
+        "goal_id": full.goal.pk,
+        "step_id": full.goal.steps.first().pk,
+        "strength_id": plan.strengths.first().pk,
+        "item_id": plan.safety_items.first().pk,
+        "need_id": plan.needs.first().pk,
+        "risk_id": full.risk.pk,
+        "contact_id": plan.contacts.first().pk,
+        "number": full.version.number,
+    }
+    users = {
+        "person": standing.person_user,
+        "coordinator": standing.coordinator,
+        "clinician": standing.clinician,
+    }
+    opened = []
+    for pattern in urls.urlpatterns:
+        name = f"plans:{pattern.name}"
+        kwargs = {
+            key: standing.person.pk if key == "person_id" else ids[key]
+            for key in getattr(pattern.pattern, "converters", {})
+        }
+        for role in sorted(PLANS_MATRIX[name].get("GET", set()) & set(users)):
+            response = client_for(users[role]).get(reverse(name, kwargs=kwargs))
+            assert response.status_code in (200, 302), f"{name} as {role}: {response.status_code}"
+            opened.append(name)
+    assert "plans:assessment" in opened and "plans:changes" in opened

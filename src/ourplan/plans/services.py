@@ -629,9 +629,7 @@ def _check_views_by_their_owners(
     """
     if is_the_person(actor, plan):
         before = getattr(current, "professional_view", "") if current is not None else ""
-        if "professional_view" in fields and (fields["professional_view"] or "") != (
-            before or ""
-        ):
+        if "professional_view" in fields and (fields["professional_view"] or "") != (before or ""):
             raise ValidationError(
                 {
                     "professional_view": _(
