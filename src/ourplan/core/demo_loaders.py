@@ -14,6 +14,7 @@ DEMO_LOADERS = (
     "ourplan.studies.demo.load_demo_study",
     "ourplan.record_access.demo.load_demo_record_access",
     "ourplan.measures.demo.load_demo_measures",
+    "ourplan.coordination.demo.load_demo_coordination",
 )
 
 
