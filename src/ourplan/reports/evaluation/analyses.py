@@ -2,8 +2,9 @@
 
 The analyses' result dataclasses are read by attribute, as they are returned. One-way ANOVA
 is wrapped in one place, :func:`compare_sites`: ``anova.anova_report`` returns only a
-JSON-ready dict, so the report calls the module's dataclass functions (the same
-computations) and keeps their results together as a :class:`SiteComparison`.
+JSON-ready dict, so the report calls ``anova.analyse_one_way`` (the same computations,
+from one preparation of the data) and keeps its results together as a
+:class:`SiteComparison`.
 
 Non-finite statistics (NaN, infinity) are treated as missing, as the JSON contracts do.
 """
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ourplan.analysis.ancova import AdjustedMean, AncovaResult, ancova
-from ourplan.analysis.anova import GroupSummary, one_way_anova, tukey_hsd, welch_anova
+from ourplan.analysis.anova import GroupSummary, analyse_one_way
 from ourplan.analysis.correlation import correlate
 from ourplan.analysis.descriptives import describe_by_group
 from ourplan.analysis.errors import AnalysisError
@@ -65,12 +66,9 @@ def compare_sites(values: Any, sites: Any) -> SiteComparison:
     Raises AnalysisError, as ``anova_report`` does, when the ANOVA cannot be run; a Welch's
     ANOVA that cannot be run (a site with no variation) is recorded, not raised.
     """
-    table = one_way_anova(values, sites)
-    try:
-        welch, welch_error = welch_anova(values, sites), None
-    except AnalysisError as exc:
-        welch, welch_error = None, str(exc)
-    return SiteComparison(table, welch, welch_error, tuple(tukey_hsd(values, sites)))
+    # One preparation of the data for the ANOVA table, Welch's ANOVA and Tukey's pairs.
+    result = analyse_one_way(values, sites)
+    return SiteComparison(result.anova, result.welch, result.welch_error, result.tukey)
 
 
 def _adjusted_comparison(config: ReportConfig, frame: pd.DataFrame, column: str) -> AncovaResult:
