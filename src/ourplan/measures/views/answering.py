@@ -78,7 +78,8 @@ def answer(request: HttpRequest, response_id: int) -> HttpResponse:
             actor=request.user,
             response=response,
             answers={question.item_id: form.answer_value()},
-            position=max(following, 0) if not back else index,
+            # Leaving for later without answering comes back to this same question.
+            position=index if back or (later and form.answer_value() is None) else following,
             one_page=False,
         )
         if later:
