@@ -174,7 +174,11 @@ def test_written_together_needs_both_there_and_both_confirming(
     assert f"Written by {COORDINATOR}, with Ada. Ada has not confirmed it yet" in page
     assert not re.search("written together", page, re.IGNORECASE)
     wording = Wording.objects.get(field="what_matters", is_current=True)
+    waiting = PlanNotice.objects.get(plan=plan, kind=NoticeKind.WORDS_TO_CONFIRM)
+    assert waiting.seen_at is None
     services.wording_confirm(actor=standing.person_user, plan=plan, wording=wording)
+    waiting.refresh_from_db()
+    assert waiting.seen_at is not None  # answered: nothing of it waits any more
     assert f"Written together by Ada and {COORDINATOR}" in _page(staff, "plans:plan", standing)
 
 

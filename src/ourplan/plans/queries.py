@@ -183,7 +183,10 @@ def _shown(
         WordingShown(
             wording=w,
             part=parts[(w.part_type, str(w.part_id))],
-            field=field_label(models[w.part_type], w.field),
+            # A part with one worded field (a goal, a step) needs no field name beside it.
+            field=field_label(models[w.part_type], w.field)
+            if len(models[w.part_type].WORDED_FIELDS) > 1
+            else "",
             earlier=(earlier or {}).get(w.pk),
         )
         for w in wordings

@@ -125,7 +125,6 @@ def _record_wordings(
     voice: str,
     field_voices: Mapping[str, str] | None = None,
     restored_from: Wording | None = None,
-    created: bool = False,
 ) -> list[Wording]:
     """One Wording per worded field whose text changed, and the notices the person is owed."""
     changed = [
@@ -177,7 +176,8 @@ def _record_wordings(
         _notify(plan=plan, kind=NoticeKind.WORDS_CHANGED, part=part, actor=actor)
     elif any(w.voice in PERSON_VOICES for w in made):
         _notify(plan=plan, kind=NoticeKind.WORDS_TO_CONFIRM, part=part, actor=actor)
-    elif created and getattr(actor, "role", "") in TEAM_CONTRIBUTORS:
+    elif getattr(actor, "role", "") in TEAM_CONTRIBUTORS:
+        # What the wider team adds is shown to the person like anything else, and they are told.
         _notify(plan=plan, kind=NoticeKind.STAFF_ADDED, part=part, actor=actor)
     return made
 
@@ -205,7 +205,6 @@ def _new_part(
         before=dict.fromkeys(part.WORDED_FIELDS, ""),
         voice=chosen,
         field_voices=field_voices,
-        created=True,
     )
     _audit(actor, AuditAction.CREATE, part, plan.person)
     return part
@@ -326,6 +325,22 @@ def wording_confirm(*, actor: Any, plan: Plan, wording: Wording) -> Wording:
         raise ValidationError(_("There is nothing to confirm here: these words are not waiting."))
     locked.person_confirmed_at = timezone.now()
     locked.save(update_fields=["person_confirmed_at"])
+    still_waiting = Wording.objects.filter(
+        part_type=locked.part_type,
+        part_id=locked.part_id,
+        is_current=True,
+        voice__in=PERSON_VOICES,
+        person_confirmed_at__isnull=True,
+    ).exists()
+    if not still_waiting:
+        # Nothing of this part waits for the person any more: its notices are answered.
+        PlanNotice.objects.filter(
+            plan=plan,
+            kind=NoticeKind.WORDS_TO_CONFIRM,
+            part_type=locked.part_type,
+            part_id=locked.part_id,
+            seen_at__isnull=True,
+        ).update(seen_at=timezone.now())
     part = worded_models()[locked.part_type]._default_manager.get(pk=locked.part_id)
     _audit(actor, AuditAction.UPDATE, part, plan.person)
     return locked
