@@ -51,7 +51,6 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "people:person": {"GET": TEAM_CLINICAL | {"person"}},
     "people:person_edit": {"GET": EDITORS, "POST": EDITORS},
     "people:supporter_new": {"GET": EDITORS, "POST": EDITORS},
-    "people:coordinator_change": {"GET": EDITORS, "POST": EDITORS},
     "people:invite": {"POST": EDITORS},
     "people:my_home": {"GET": PEOPLE},
     "people:my_details": {"GET": PEOPLE, "POST": PEOPLE},
