@@ -191,7 +191,7 @@ def test_the_supporters_shared_copy_carries_exactly_the_shared_parts(
         "goals",
         "staying_well",
         "crisis",
-        "contacts",
+        "personal_contacts",
         "safety",
         "personal_safety",
         "reviews",

@@ -336,7 +336,8 @@ def shared_plan_content(person: Person, parts: frozenset[str]) -> dict[str, Any]
         content["staying_well"] = plan.staying_well
     if "crisis" in parts:
         content["crisis"] = plan.crisis
-        content["contacts"] = contacts_of(plan)
+        # The person's own people to ring (not the care team's appointments and contacts).
+        content["personal_contacts"] = contacts_of(plan)
     if "safety" in parts:
         content["safety"] = list(safety_items_in_use(plan))
         content["personal_safety"] = plan.personal_safety
