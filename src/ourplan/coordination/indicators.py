@@ -66,11 +66,27 @@ class Prompt:
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator that applies. Its words are made when they are shown, in the reader's
+    language: a worklist decides hundreds of these and shows a few."""
+
     code: str
-    title: str  # plain words, read by the person and the coordinator together
-    detail: str
-    prompts: tuple[tuple[str, str], ...]  # (kind of prompt, the prompt)
     since: date | None = None  # when the cause began, for sorting by how long
+    amount: int = 0  # the weeks, days or months the title speaks of
+    variant: str = ""  # for UNSIGNED: "never", "one_side" or "neither"
+
+    @property
+    def title(self) -> str:
+        """Plain words, read by the person and the coordinator together."""
+        return _TITLES[self.code](self)
+
+    @property
+    def detail(self) -> str:
+        return str(_DETAILS[self.code])
+
+    @property
+    def prompts(self) -> tuple[tuple[str, str], ...]:
+        """(kind of prompt, the prompt)."""
+        return tuple((str(kind), str(prompt)) for kind, prompt in _PROMPTS[self.code])
 
 
 NO_GOALS = "no_goals"
@@ -80,6 +96,123 @@ UNSIGNED = "unsigned"
 NO_STRENGTHS = "no_strengths"
 GOALS_UNCHANGED = "goals_unchanged"
 CODES = (NO_GOALS, NO_PROGRESS, REVIEW_OVERDUE, UNSIGNED, NO_STRENGTHS, GOALS_UNCHANGED)
+
+
+def _unsigned_title(indicator: Indicator) -> str:
+    if indicator.variant == "never":
+        return _("The plan has not been agreed and signed yet")
+    if indicator.variant == "one_side":
+        return _("The plan has been signed by one side only")
+    return _("The newest version of the plan is not signed")
+
+
+_TITLES = {
+    NO_GOALS: lambda i: _("There is no goal being worked on"),
+    NO_PROGRESS: lambda i: (
+        ngettext(
+            "No progress has been recorded on any goal for %(weeks)d week",
+            "No progress has been recorded on any goal for %(weeks)d weeks",
+            i.amount,
+        )
+        % {"weeks": i.amount}
+    ),
+    REVIEW_OVERDUE: lambda i: (
+        ngettext(
+            "The review was due %(days)d day ago", "The review was due %(days)d days ago", i.amount
+        )
+        % {"days": i.amount}
+    ),
+    UNSIGNED: _unsigned_title,
+    NO_STRENGTHS: lambda i: _("No strengths are recorded"),
+    GOALS_UNCHANGED: lambda i: (
+        ngettext(
+            "The goals have not changed for %(months)d month or more",
+            "The goals have not changed for %(months)d months or more",
+            i.amount,
+        )
+        % {"months": i.amount}
+    ),
+}
+_DETAILS = {
+    NO_GOALS: gettext_lazy(
+        "A plan without a goal it is working towards can leave everyone unsure where it leads."
+    ),
+    NO_PROGRESS: gettext_lazy("Rating progress together shows what is moving, and what is not."),
+    REVIEW_OVERDUE: gettext_lazy("A review is a chance to look at the whole plan again, together."),
+    UNSIGNED: gettext_lazy(
+        "Signing says the plan is agreed. Choosing not to sign, and saying why, is fine too."
+    ),
+    NO_STRENGTHS: gettext_lazy(
+        "Strengths, in a person and around them, are where goals start from."
+    ),
+    GOALS_UNCHANGED: gettext_lazy(
+        "A long time with the same goals can mean everyone has become stuck."
+    ),
+}
+_PROMPTS = {
+    NO_GOALS: (
+        (Prompt.PROBING, gettext_lazy("What would you like to be different a year from now?")),
+        (
+            Prompt.REFOCUS,
+            gettext_lazy("Start from what matters to you and your strengths, not from services."),
+        ),
+        (
+            Prompt.PEER,
+            gettext_lazy(
+                "Hearing how someone else chose a first goal can help: ask about peer support."
+            ),
+        ),
+    ),
+    NO_PROGRESS: (
+        (Prompt.HONEST, gettext_lazy("Talk openly about what has got in the way, on both sides.")),
+        (
+            Prompt.PROBING,
+            gettext_lazy("Is this still the right goal? What would make a next step easier?"),
+        ),
+        (
+            Prompt.REFOCUS,
+            gettext_lazy(
+                "A smaller step, a different goal, or setting one aside for now are all fine."
+            ),
+        ),
+    ),
+    REVIEW_OVERDUE: (
+        (
+            Prompt.HONEST,
+            gettext_lazy("Book the review together, and ask who you would like there."),
+        ),
+        (
+            Prompt.PROBING,
+            gettext_lazy("What has changed since the last review, for better or worse?"),
+        ),
+    ),
+    UNSIGNED: (
+        (
+            Prompt.HONEST,
+            gettext_lazy("Read the plan together: is anything in it not in your words?"),
+        ),
+        (Prompt.PROBING, gettext_lazy("Is there something in the plan you do not agree with?")),
+    ),
+    NO_STRENGTHS: (
+        (Prompt.PROBING, gettext_lazy("What are you good at? Who and what helps you?")),
+        (Prompt.PEER, gettext_lazy("Others who have been there may see strengths you do not.")),
+    ),
+    GOALS_UNCHANGED: (
+        (Prompt.HONEST, gettext_lazy("Reflect together: are these still your goals?")),
+        (
+            Prompt.REFOCUS,
+            gettext_lazy(
+                "What would moving on from services look like, and what is one step towards it?"
+            ),
+        ),
+        (
+            Prompt.PEER,
+            gettext_lazy(
+                "Peer support and courses such as a recovery college can bring a new view."
+            ),
+        ),
+    ),
+}
 
 
 def months_before(day: date, months: int) -> date:
@@ -99,10 +232,6 @@ def review_due_on(facts: PlanFacts) -> date | None:
     return None
 
 
-def _weeks(days: int) -> int:
-    return days // 7
-
-
 def _past_grace(facts: PlanFacts, today: date, thresholds: Thresholds) -> bool:
     """A new plan has a few weeks to find its first goals and strengths before it is flagged."""
     started = facts.plan_started_on or today
@@ -112,23 +241,7 @@ def _past_grace(facts: PlanFacts, today: date, thresholds: Thresholds) -> bool:
 def no_goals(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indicator | None:
     if not facts.has_plan or facts.active_goals > 0 or not _past_grace(facts, today, thresholds):
         return None
-    return Indicator(
-        NO_GOALS,
-        _("There is no goal being worked on"),
-        _("A plan without a goal it is working towards can leave everyone unsure where it leads."),
-        (
-            (str(Prompt.PROBING), _("What would you like to be different a year from now?")),
-            (
-                str(Prompt.REFOCUS),
-                _("Start from what matters to you and your strengths, not from services."),
-            ),
-            (
-                str(Prompt.PEER),
-                _("Hearing how someone else chose a first goal can help: ask about peer support."),
-            ),
-        ),
-        since=facts.plan_started_on,
-    )
+    return Indicator(NO_GOALS, since=facts.plan_started_on)
 
 
 def no_progress(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indicator | None:
@@ -143,32 +256,7 @@ def no_progress(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indica
     days = (today - last_moved).days
     if days <= thresholds.no_progress_weeks * 7:
         return None
-    weeks = _weeks(days)
-    return Indicator(
-        NO_PROGRESS,
-        ngettext(
-            "No progress has been recorded on any goal for %(weeks)d week",
-            "No progress has been recorded on any goal for %(weeks)d weeks",
-            weeks,
-        )
-        % {"weeks": weeks},
-        _("Rating progress together shows what is moving, and what is not."),
-        (
-            (
-                str(Prompt.HONEST),
-                _("Talk openly about what has got in the way, on both sides."),
-            ),
-            (
-                str(Prompt.PROBING),
-                _("Is this still the right goal? What would make a next step easier?"),
-            ),
-            (
-                str(Prompt.REFOCUS),
-                _("A smaller step, a different goal, or setting one aside for now are all fine."),
-            ),
-        ),
-        since=last_moved,
-    )
+    return Indicator(NO_PROGRESS, since=last_moved, amount=days // 7)
 
 
 def review_overdue(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indicator | None:
@@ -178,25 +266,7 @@ def review_overdue(facts: PlanFacts, today: date, thresholds: Thresholds) -> Ind
     due = review_due_on(facts)
     if due is None or due >= today:
         return None
-    days = (today - due).days
-    return Indicator(
-        REVIEW_OVERDUE,
-        ngettext(
-            "The review was due %(days)d day ago",
-            "The review was due %(days)d days ago",
-            days,
-        )
-        % {"days": days},
-        _("A review is a chance to look at the whole plan again, together."),
-        (
-            (str(Prompt.HONEST), _("Book the review together, and ask who you would like there.")),
-            (
-                str(Prompt.PROBING),
-                _("What has changed since the last review, for better or worse?"),
-            ),
-        ),
-        since=due,
-    )
+    return Indicator(REVIEW_OVERDUE, since=due, amount=(today - due).days)
 
 
 def unsigned(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indicator | None:
@@ -209,43 +279,21 @@ def unsigned(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indicator
         started = facts.plan_started_on or today
         if (today - started).days <= limit:
             return None
-        since = started
-        title = _("The plan has not been agreed and signed yet")
-    else:
-        if facts.version_person_answered and facts.version_coordinator_signed:
-            return None
-        if (today - facts.version_created_on).days <= limit:
-            return None
-        since = facts.version_created_on
-        if facts.version_person_answered or facts.version_coordinator_signed:
-            title = _("The plan has been signed by one side only")
-        else:
-            title = _("The newest version of the plan is not signed")
+        return Indicator(UNSIGNED, since=started, variant="never")
+    if facts.version_person_answered and facts.version_coordinator_signed:
+        return None
+    if (today - facts.version_created_on).days <= limit:
+        return None
+    one_side = facts.version_person_answered or facts.version_coordinator_signed
     return Indicator(
-        UNSIGNED,
-        title,
-        _("Signing says the plan is agreed. Choosing not to sign, and saying why, is fine too."),
-        (
-            (str(Prompt.HONEST), _("Read the plan together: is anything in it not in your words?")),
-            (str(Prompt.PROBING), _("Is there something in the plan you do not agree with?")),
-        ),
-        since=since,
+        UNSIGNED, since=facts.version_created_on, variant="one_side" if one_side else "neither"
     )
 
 
 def no_strengths(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indicator | None:
     if not facts.has_plan or facts.strengths > 0 or not _past_grace(facts, today, thresholds):
         return None
-    return Indicator(
-        NO_STRENGTHS,
-        _("No strengths are recorded"),
-        _("Strengths, in a person and around them, are where goals start from."),
-        (
-            (str(Prompt.PROBING), _("What are you good at? Who and what helps you?")),
-            (str(Prompt.PEER), _("Others who have been there may see strengths you do not.")),
-        ),
-        since=facts.plan_started_on,
-    )
+    return Indicator(NO_STRENGTHS, since=facts.plan_started_on)
 
 
 def goals_unchanged(facts: PlanFacts, today: date, thresholds: Thresholds) -> Indicator | None:
@@ -256,28 +304,8 @@ def goals_unchanged(facts: PlanFacts, today: date, thresholds: Thresholds) -> In
     cutoff = months_before(today, thresholds.goals_unchanged_months)
     if facts.in_services_since > cutoff or facts.last_goal_change_on > cutoff:
         return None
-    months = thresholds.goals_unchanged_months
     return Indicator(
-        GOALS_UNCHANGED,
-        ngettext(
-            "The goals have not changed for %(months)d month or more",
-            "The goals have not changed for %(months)d months or more",
-            months,
-        )
-        % {"months": months},
-        _("A long time with the same goals can mean everyone has become stuck."),
-        (
-            (str(Prompt.HONEST), _("Reflect together: are these still your goals?")),
-            (
-                str(Prompt.REFOCUS),
-                _("What would moving on from services look like, and what is one step towards it?"),
-            ),
-            (
-                str(Prompt.PEER),
-                _("Peer support and courses such as a recovery college can bring a new view."),
-            ),
-        ),
-        since=facts.last_goal_change_on,
+        GOALS_UNCHANGED, since=facts.last_goal_change_on, amount=thresholds.goals_unchanged_months
     )
 
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, partial
 from typing import Any
 
 from django.db import models as db
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ourplan.accounts.models import Role
 from ourplan.consent.models import (
@@ -88,10 +90,14 @@ def thresholds_of(settings: CoordinationSettings) -> Thresholds:
 
 
 def _day(moment: datetime | date | None) -> date | None:
+    """The local date of a moment (ourplan never switches time zone per request, so the default
+    zone, looked up once, is the local one: much cheaper across thousands of rows)."""
     if moment is None:
         return None
     if isinstance(moment, datetime):
-        return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+        if timezone.is_aware(moment):
+            return moment.astimezone(timezone.get_default_timezone()).date()
+        return moment.date()
     return moment
 
 
@@ -118,8 +124,10 @@ class PlanSummary:
     version_number: int | None = None
 
 
-def plan_summaries(person_ids: list[Any], in_services: dict[Any, date]) -> dict[Any, PlanSummary]:
-    """Plan facts for every person given, in a fixed number of queries."""
+def plan_summaries(person_ids: Any, in_services: dict[Any, date]) -> dict[Any, PlanSummary]:
+    """Plan facts for every person given (a list or a subquery of ids), in a fixed number of
+    queries. Related rows are found through subqueries, not lists of ids, so the SQL stays the
+    same size however many people there are."""
     newest_review = Review.objects.filter(plan=OuterRef("pk")).order_by("-held_on", "-created_at")
     newest_version = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
     plans = list(
@@ -130,7 +138,9 @@ def plan_summaries(person_ids: list[Any], in_services: dict[Any, date]) -> dict[
         )
         .values("pk", "person_id", "started_at", "next_review", "version_id")
     )
-    plan_ids = [p["pk"] for p in plans]
+    if not plans:
+        return {}
+    plan_ids = Plan.objects.filter(person_id__in=person_ids).values("pk")
     goals = {
         row["plan_id"]: row
         for row in Goal.objects.filter(plan_id__in=plan_ids)
@@ -159,7 +169,9 @@ def plan_summaries(person_ids: list[Any], in_services: dict[Any, date]) -> dict[
     versions = {
         row["pk"]: row
         for row in PlanVersion.objects.filter(
-            pk__in=[p["version_id"] for p in plans if p["version_id"]]
+            pk__in=Plan.objects.filter(person_id__in=person_ids)
+            .annotate(newest=Subquery(newest_version.values("pk")[:1]))
+            .values("newest")
         ).values(
             "pk",
             "number",
@@ -223,6 +235,35 @@ def plan_summaries(person_ids: list[Any], in_services: dict[Any, date]) -> dict[
     return summaries
 
 
+# The person's fields the working-day pages show or need (names, the link, the thresholds).
+PERSON_FIELDS_SHOWN = (
+    "pk",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "organisation_id",
+    "team_id",
+    "user_id",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Spell:
+    """One care coordinator's spell with a person, as read in bulk."""
+
+    staff_id: int
+    started_on: date
+    ended_on: date | None
+    first_name: str
+    last_name: str
+    username: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
 @dataclass
 class PersonRow:
     """Everything the working-day pages know about one person, gathered in bulk."""
@@ -272,17 +313,25 @@ def people_rows(
     """One row per person in ``people``, with what needs doing; about a dozen queries in all."""
     now = timezone.now()
     thresholds = thresholds_of(settings)
-    persons = list(people.select_related("team").order_by("family_name", "given_name", "pk"))
-    ids = [p.pk for p in persons]
-    if not ids:
+    persons = list(people.only(*PERSON_FIELDS_SHOWN).order_by("family_name", "given_name", "pk"))
+    if not persons:
         return []
-    spells: dict[Any, list[CareTeamMembership]] = defaultdict(list)
-    for membership in (
+    ids = people.values("pk")  # a subquery: the SQL does not grow with the number of people
+    spells: dict[Any, list[Spell]] = defaultdict(list)
+    for values in (
         CareTeamMembership.objects.filter(person_id__in=ids, is_coordinator=True)
-        .select_related("staff__user")
         .order_by("started_on", "pk")
+        .values_list(
+            "person_id",
+            "staff_id",
+            "started_on",
+            "ended_on",
+            "staff__user__first_name",
+            "staff__user__last_name",
+            "staff__user__username",
+        )
     ):
-        spells[membership.person_id].append(membership)
+        spells[values[0]].append(Spell(*values[1:]))
     in_services = {pid: spell[0].started_on for pid, spell in spells.items() if spell}
     summaries = plan_summaries(ids, in_services)
     contact_rows = (
@@ -344,7 +393,7 @@ def people_rows(
             PersonRow(
                 person=person,
                 coordinator_id=current.staff_id if current else None,
-                coordinator_name=current.staff.user.display_name if current else "",
+                coordinator_name=current.name if current else "",
                 summary=summary,
                 indicators=found,
                 review_due_on=indicators.review_due_on(summary.facts) if summary else None,
@@ -369,15 +418,29 @@ def people_rows(
 # --- The worklist ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class WorkItem:
+    """One thing to do. Its words are made only when it is shown: a team's worklist holds
+    hundreds of items and shows a few of each kind."""
+
     person: Person
-    headline: str
-    detail: str
     urgency: float  # bigger is more urgent, within a section
     action: str  # which link to offer: see templates/coordination/_work_item.html
+    describe: Callable[[], tuple[str, str]]  # () -> (headline, detail)
     tone: str = ""
     extra: Any = None
+
+    @cached_property
+    def _words(self) -> tuple[str, str]:
+        return self.describe()
+
+    @property
+    def headline(self) -> str:
+        return self._words[0]
+
+    @property
+    def detail(self) -> str:
+        return self._words[1]
 
 
 @dataclass
@@ -410,40 +473,106 @@ def _first_words(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+def _short(day: date) -> str:
+    return day.strftime("%-d %b %Y")
+
+
+def _crisis_words(crisis: CrisisSharing) -> tuple[str, str]:
+    ends = timezone.localtime(crisis.ends_at)
+    return str(_("Crisis sharing is on")), _("Until %(ends)s") % {
+        "ends": ends.strftime("%-d %b %Y %H:%M")
+    }
+
+
+def _message_words(contribution: Contribution) -> tuple[str, str]:
+    name = {"name": contribution.supporter.full_name}
+    if contribution.kind == ContributionKind.CONCERN:
+        headline = _("A concern from %(name)s") % name
+    else:
+        headline = _("Information from %(name)s") % name
+    return headline, "“" + _first_words(contribution.text) + "”"
+
+
+def _overdue_words(due: date, days: int) -> tuple[str, str]:
+    return (
+        ngettext("Review %(days)d day overdue", "Review %(days)d days overdue", days)
+        % {"days": days},
+        _("Was due %(due)s") % {"due": _short(due)},
+    )
+
+
+def _due_words(due: date, days: int) -> tuple[str, str]:
+    when = ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+    return _("Review due %(due)s") % {"due": _short(due)}, when if days else str(_("today"))
+
+
+def _quiet_words(days: int, last: datetime | None) -> tuple[str, str]:
+    weeks = days // 7
+    headline = ngettext("No contact for %(weeks)d week", "No contact for %(weeks)d weeks", weeks)
+    if last is None:
+        return headline % {"weeks": weeks}, str(_("No contact recorded yet"))
+    return headline % {"weeks": weeks}, _("Last contact %(when)s") % {
+        "when": _short(timezone.localdate(last))
+    }
+
+
+def _stuck_words(found: list[Indicator]) -> tuple[str, str]:
+    return "; ".join(i.title for i in found), str(
+        _("Talk about it together: the prompts are on their page.")
+    )
+
+
+def _unsigned_words(indicator: Indicator) -> tuple[str, str]:
+    since = _("Since %(since)s") % {"since": _short(indicator.since)} if indicator.since else ""
+    return indicator.title, since
+
+
+def _no_copy_words(number: int | None) -> tuple[str, str]:
+    return str(_("Signed, but no copy given yet")), _("Version %(number)s") % {"number": number}
+
+
+def _revisit_words(agreement: SharingAgreement) -> tuple[str, str]:
+    return (
+        _("Look at sharing with %(name)s again") % {"name": agreement.supporter.full_name},
+        _("By %(when)s") % {"when": _short(agreement.revisit_on)},
+    )
+
+
+def _missing_words(missing: list[str]) -> tuple[str, str]:
+    words = {
+        "plan": _("No plan yet"),
+        "goal": _("No goal being worked on"),
+        "crisis": _("No crisis plan"),
+    }
+    return "; ".join(str(words[m]) for m in missing), ""
+
+
 def worklist_sections(
     rows: Iterable[PersonRow], today: date, settings: CoordinationSettings
 ) -> list[WorkSection]:
     """What needs doing, section by section, each sorted most urgent first."""
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     found: dict[str, list[WorkItem]] = {code: [] for code in SECTION_ORDER}
     soon = today + timedelta(days=settings.review_due_days)
     for row in rows:
         person = row.person
         if row.crisis is not None:
-            ends = timezone.localtime(row.crisis.ends_at)
             found["crisis_sharing"].append(
                 WorkItem(
                     person,
-                    _("Crisis sharing is on"),
-                    _("Until %(ends)s") % {"ends": ends.strftime("%-d %b %Y %H:%M")},
-                    urgency=-ends.timestamp(),
-                    action="crisis",
+                    -row.crisis.ends_at.timestamp(),
+                    "crisis",
+                    partial(_crisis_words, row.crisis),
                     tone="red",
                 )
             )
         for contribution in row.contributions:
-            is_concern = contribution.kind == ContributionKind.CONCERN
             found["carer_messages"].append(
                 WorkItem(
                     person,
-                    (_("A concern from %(name)s") if is_concern else _("Information from %(name)s"))
-                    % {"name": contribution.supporter.full_name},
-                    "“" + _first_words(contribution.text) + "”",
-                    urgency=contribution.created_at.timestamp(),
-                    action="contributions",
-                    tone="orange" if is_concern else "",
+                    contribution.created_at.timestamp(),
+                    "contributions",
+                    partial(_message_words, contribution),
+                    tone="orange" if contribution.kind == ContributionKind.CONCERN else "",
                     extra=contribution,
                 )
             )
@@ -452,50 +581,20 @@ def worklist_sections(
             if due < today:
                 days = (today - due).days
                 found["reviews_overdue"].append(
-                    WorkItem(
-                        person,
-                        ngettext(
-                            "Review %(days)d day overdue",
-                            "Review %(days)d days overdue",
-                            days,
-                        )
-                        % {"days": days},
-                        _("Was due %(due)s") % {"due": due.strftime("%-d %b %Y")},
-                        urgency=days,
-                        action="review",
-                        tone="red",
-                    )
+                    WorkItem(person, days, "review", partial(_overdue_words, due, days), tone="red")
                 )
             elif due <= soon:
                 days = (due - today).days
                 found["reviews_due"].append(
-                    WorkItem(
-                        person,
-                        _("Review due %(due)s") % {"due": due.strftime("%-d %b %Y")},
-                        ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
-                        if days
-                        else _("today"),
-                        urgency=-days,
-                        action="review",
-                    )
+                    WorkItem(person, -days, "review", partial(_due_words, due, days))
                 )
         if row.no_contact_for_days is not None:
-            weeks = row.no_contact_for_days // 7
             found["no_contact"].append(
                 WorkItem(
                     person,
-                    ngettext(
-                        "No contact for %(weeks)d week",
-                        "No contact for %(weeks)d weeks",
-                        weeks,
-                    )
-                    % {"weeks": weeks},
-                    _("Last contact %(when)s")
-                    % {"when": timezone.localtime(row.last_contact_at).strftime("%-d %b %Y")}
-                    if row.last_contact_at
-                    else _("No contact recorded yet"),
-                    urgency=row.no_contact_for_days,
-                    action="contact",
+                    row.no_contact_for_days,
+                    "contact",
+                    partial(_quiet_words, row.no_contact_for_days, row.last_contact_at),
                     tone="orange",
                 )
             )
@@ -505,68 +604,54 @@ def worklist_sections(
             found["stuck"].append(
                 WorkItem(
                     person,
-                    "; ".join(i.title for i in stuck_for),
-                    _("Talk about it together: the prompts are on their plan."),
-                    urgency=len(stuck_for) * 10_000 + (today - oldest).days,
-                    action="indicators",
+                    len(stuck_for) * 10_000 + (today - oldest).days,
+                    "indicators",
+                    partial(_stuck_words, stuck_for),
                     extra=stuck_for,
                 )
             )
         summary = row.summary
-        if summary is not None and row.unsigned:
-            indicator = next(i for i in row.indicators if i.code == indicators.UNSIGNED)
+        unsigned = next((i for i in row.indicators if i.code == indicators.UNSIGNED), None)
+        if summary is not None and unsigned is not None:
             found["unsigned"].append(
                 WorkItem(
                     person,
-                    indicator.title,
-                    _("Since %(since)s") % {"since": indicator.since.strftime("%-d %b %Y")}
-                    if indicator.since
-                    else "",
-                    urgency=(today - (indicator.since or today)).days,
-                    action="versions",
+                    (today - (unsigned.since or today)).days,
+                    "versions",
+                    partial(_unsigned_words, unsigned),
                 )
             )
         elif summary is not None and summary.copy_not_given:
             found["unsigned"].append(
-                WorkItem(
-                    person,
-                    _("Signed, but no copy given yet"),
-                    _("Version %(number)s") % {"number": summary.version_number},
-                    urgency=0,
-                    action="versions",
-                )
+                WorkItem(person, 0, "versions", partial(_no_copy_words, summary.version_number))
             )
         for agreement in row.revisits:
             found["sharing_revisit"].append(
                 WorkItem(
                     person,
-                    _("Look at sharing with %(name)s again")
-                    % {"name": agreement.supporter.full_name},
-                    _("By %(when)s") % {"when": agreement.revisit_on.strftime("%-d %b %Y")},
-                    urgency=-(agreement.revisit_on - today).days,
-                    action="sharing",
+                    -(agreement.revisit_on - today).days,
+                    "sharing",
+                    partial(_revisit_words, agreement),
                 )
             )
-        if summary is None:
+        missing = (
+            ["plan"]
+            if summary is None
+            else [
+                *(["goal"] if summary.facts.active_goals == 0 else []),
+                *(["crisis"] if not summary.crisis_written else []),
+            ]
+        )
+        if missing:
             found["getting_started"].append(
-                WorkItem(person, _("No plan yet"), "", urgency=3, action="plan", tone="orange")
-            )
-        else:
-            missing = []
-            if summary.facts.active_goals == 0:
-                missing.append(_("no goal being worked on"))
-            if not summary.crisis_written:
-                missing.append(_("no crisis plan"))
-            if missing:
-                found["getting_started"].append(
-                    WorkItem(
-                        person,
-                        "; ".join(missing).capitalize(),
-                        "",
-                        urgency=len(missing),
-                        action="plan",
-                    )
+                WorkItem(
+                    person,
+                    3 if summary is None else len(missing),
+                    "plan",
+                    partial(_missing_words, missing),
+                    tone="orange" if summary is None else "",
                 )
+            )
     titles = {
         "crisis_sharing": _("Crisis sharing switched on"),
         "carer_messages": _("Messages from supporters to acknowledge"),
