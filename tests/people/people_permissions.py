@@ -58,3 +58,36 @@ PEOPLE_READS: dict[str, ReadSpec] = {
     "people:team_overview": NO_PERSON_RECORD,
     "people:organisation": NO_PERSON_RECORD,
 }
+
+# Administration pages (an administrator keeps their organisation's teams, staff and crisis
+# numbers). Rows for the matrix, to merge like the other apps' (MATRIX.update(...) and the
+# values from people_url_kwargs in its extras). None shows a person's record.
+ADMINISTRATOR = {"administrator"}
+PEOPLE_ADMIN_MATRIX: dict[str, dict[str, set[str]]] = {
+    "people:team_new": {"GET": ADMINISTRATOR, "POST": ADMINISTRATOR},
+    "people:team_edit": {"GET": ADMINISTRATOR, "POST": ADMINISTRATOR},
+    "people:staff_edit": {"GET": ADMINISTRATOR, "POST": ADMINISTRATOR},
+    "people:staff_deactivate": {"POST": ADMINISTRATOR},
+    "people:crisis_line_new": {"GET": ADMINISTRATOR, "POST": ADMINISTRATOR},
+    "people:crisis_line_edit": {"GET": ADMINISTRATOR, "POST": ADMINISTRATOR},
+    "people:crisis_line_remove": {"POST": ADMINISTRATOR},
+}
+PEOPLE_READS.update(dict.fromkeys(PEOPLE_ADMIN_MATRIX, NO_PERSON_RECORD))
+
+
+def people_url_kwargs(standing: Any) -> dict[str, Any]:
+    """A member of staff to change or deactivate (not one of the standing users) and a
+    crisis number, in the standing organisation."""
+    from ourplan.accounts.models import Role
+    from ourplan.people.models import CrisisLine
+    from tests.factories import make_staff
+
+    extra = make_staff("adminchanged", Role.CLINICIAN, standing.organisation, standing.team)
+    line = CrisisLine.objects.create(
+        organisation=standing.organisation, label="Crisis team", phone="0300 555 0999"
+    )
+    return {
+        "people:team_id": standing.team.pk,
+        "people:staff_id": extra.staff_member.pk,
+        "people:line_id": line.pk,
+    }

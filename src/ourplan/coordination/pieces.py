@@ -139,8 +139,15 @@ def team_section(request: HttpRequest, team: Team) -> SafeString:
     return render_to_string("coordination/_team_section.html", {"team": team}, request=request)
 
 
+def organisation_section(request: HttpRequest, organisation: Any) -> SafeString:
+    return render_to_string(
+        "coordination/_organisation_section.html", {"organisation": organisation}, request=request
+    )
+
+
 def register() -> None:
     register_caseload_flags(caseload_flags)
     register_section("person", person_section)
     register_section("my_home", my_home_section)
     register_section("team_overview", team_section)
+    register_section("organisation", organisation_section)

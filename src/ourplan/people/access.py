@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from ourplan.accounts.models import CLINICAL_ROLES, Role
 from ourplan.core import audit
 from ourplan.core.refusal import Refused, fetch_or_refuse
-from ourplan.people.models import Person, StaffMember, Supporter
+from ourplan.people.models import CrisisLine, Person, StaffMember, Supporter, Team
 
 
 def staff_member_of(user: Any) -> StaffMember | None:
@@ -250,3 +250,49 @@ def access_own_supporter_record(
     if supporter is None or not rule(user, supporter):
         raise Refused("page", page)
     return supporter
+
+
+# Administration: an administrator keeps their own organisation's teams, staff and crisis lines.
+# None of these is a person's record, so no read entry is written.
+
+
+def _administers(user: Any, organisation_id: int) -> bool:
+    if not can_view_organisation_settings(user):
+        return False
+    staff = staff_member_of(user)
+    return staff is not None and staff.organisation_id == organisation_id
+
+
+def access_administered_organisation(user: Any, *, page: str) -> Any:
+    """The organisation this administrator keeps, for pages with no single record."""
+    staff = staff_member_of(user) if can_view_organisation_settings(user) else None
+    if staff is None:
+        raise Refused("page", page)
+    return staff.organisation
+
+
+def access_team_to_administer(user: Any, team_id: object) -> Team:
+    return fetch_or_refuse(
+        Team.objects.select_related("organisation"),
+        "team",
+        team_id,
+        lambda found: _administers(user, found.organisation_id),
+    )
+
+
+def access_staff_to_administer(user: Any, staff_id: object) -> StaffMember:
+    return fetch_or_refuse(
+        StaffMember.objects.select_related("user", "team", "organisation"),
+        "staff_member",
+        staff_id,
+        lambda found: _administers(user, found.organisation_id),
+    )
+
+
+def access_crisis_line_to_administer(user: Any, line_id: object) -> CrisisLine:
+    return fetch_or_refuse(
+        CrisisLine.objects.select_related("organisation"),
+        "crisis_line",
+        line_id,
+        lambda found: _administers(user, found.organisation_id),
+    )

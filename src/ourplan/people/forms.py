@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ourplan.core.forms import DateInput, NhsForm, NhsModelForm
-from ourplan.people.models import Person, StaffMember, Supporter
+from ourplan.people.models import CrisisLine, Person, Profession, StaffMember, Supporter, Team
 from ourplan.people.nhs_number import normalise_nhs_number
 from ourplan.people.services import (
     PERSON_EDITABLE_FIELDS,
     PERSON_SELF_EDITABLE_FIELDS,
+    STAFF_EDITABLE_ROLES,
     SUPPORTER_EDITABLE_FIELDS,
 )
 
@@ -101,3 +102,32 @@ class SearchForm(NhsForm):
         label=_("Find a person by name or NHS number"), required=False, max_length=100
     )
     mine = forms.BooleanField(label=_("Only people I coordinate"), required=False)
+
+
+class TeamForm(NhsForm):
+    name = forms.CharField(label=_("Team name"), max_length=200)
+
+
+class StaffForm(NhsForm):
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
+    profession = forms.ChoiceField(label=_("Profession"), choices=Profession.choices)
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from ourplan.accounts.models import Role
+
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [(r, Role(r).label) for r in STAFF_EDITABLE_ROLES]
+        team = self.fields["team"]
+        assert isinstance(team, forms.ModelChoiceField)
+        team.queryset = Team.objects.filter(organisation=organisation)
+
+
+class CrisisLineForm(NhsModelForm):
+    class Meta:
+        model = CrisisLine
+        fields = ["label", "phone", "hours", "position"]

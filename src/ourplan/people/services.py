@@ -15,6 +15,7 @@ from ourplan.core import audit
 from ourplan.core.models import AuditAction
 from ourplan.people.models import (
     CareTeamMembership,
+    CrisisLine,
     Organisation,
     Person,
     StaffMember,
@@ -253,4 +254,118 @@ def organisation_policy_set(
         object_type="organisation",
         person=None,
         update_fields=["managers_see_whole_organisation"],
+    )
+
+
+# --- Administration of an organisation's teams, staff and crisis lines --------------------------
+
+STAFF_EDITABLE_ROLES = (
+    "care_coordinator",
+    "clinician",
+    "team_manager",
+    "peer_support_worker",
+    "administrator",
+    "researcher",
+)
+
+
+@transaction.atomic
+def team_save(
+    *, actor: Any, organisation: Organisation, name: str, team: Team | None = None
+) -> Team:
+    """Add a team to the organisation, or rename one of its teams."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the team a name.")})
+    clash = Team.objects.filter(organisation=organisation, name__iexact=name)
+    if team is not None:
+        clash = clash.exclude(pk=team.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("The organisation already has a team of that name.")})
+    record = team or Team(organisation=organisation)
+    record.name = name
+    return audit.save_recorded(
+        record,
+        actor=actor,
+        action=AuditAction.UPDATE if team else AuditAction.CREATE,
+        object_type="team",
+        person=None,
+    )
+
+
+@transaction.atomic
+def staff_update(
+    *, actor: Any, staff: StaffMember, role: str, team: Team | None, profession: str
+) -> StaffMember:
+    """Change a member of staff's role, team and profession. An administrator cannot change
+    their own role (so an organisation is never left without one by mistake)."""
+    if role not in STAFF_EDITABLE_ROLES:
+        raise ValidationError({"role": _("Choose a staff role.")})
+    if staff.user_id == actor.pk and role != staff.user.role:
+        raise ValidationError(
+            {"role": _("You cannot change your own role. Ask another administrator.")}
+        )
+    if team is not None and team.organisation_id != staff.organisation_id:
+        raise ValidationError({"team": _("Choose one of the organisation's own teams.")})
+    if (
+        role in {"care_coordinator", "team_manager", "clinician", "peer_support_worker"}
+        and team is None
+    ):
+        raise ValidationError({"team": _("Clinical staff work in a team: choose one.")})
+    user = staff.user
+    if user.role != role:
+        user.role = role
+        user.save(update_fields=["role"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, object_type="user", object_id=user.pk)
+    staff.team = team
+    staff.profession = profession
+    return audit.save_recorded(
+        staff, actor=actor, action=AuditAction.UPDATE, object_type="staff_member", person=None
+    )
+
+
+@transaction.atomic
+def staff_deactivate(*, actor: Any, staff: StaffMember) -> StaffMember:
+    """Disable a member of staff's account (all their sessions end). The record is kept."""
+    from ourplan.accounts.services import user_disable
+
+    if staff.user_id == actor.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user_disable(actor=actor, user=staff.user)
+    return staff
+
+
+@transaction.atomic
+def crisis_line_save(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    fields: dict[str, Any],
+    line: CrisisLine | None = None,
+) -> CrisisLine:
+    unknown = set(fields) - {"label", "phone", "hours", "position"}
+    if unknown:
+        raise TypeError(f"Unknown crisis line fields: {sorted(unknown)}")
+    record = line or CrisisLine(organisation=organisation)
+    for name, value in fields.items():
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+    if not record.phone:
+        raise ValidationError({"phone": _("Give the number to ring.")})
+    return audit.save_recorded(
+        record,
+        actor=actor,
+        action=AuditAction.UPDATE if line else AuditAction.CREATE,
+        object_type="crisis_line",
+        person=None,
+    )
+
+
+@transaction.atomic
+def crisis_line_remove(*, actor: Any, line: CrisisLine) -> None:
+    """Take a number off the list shown to people and supporters (history keeps it)."""
+    line_id = line.pk
+    line._history_user = actor  # type: ignore[attr-defined]
+    line.delete()
+    audit.record(
+        actor=actor, action=AuditAction.DELETE, object_type="crisis_line", object_id=line_id
     )

@@ -15,4 +15,21 @@ urlpatterns = [
     path("me/details/", views.my_details, name="my_details"),
     path("team/", views.team_overview, name="team_overview"),
     path("organisation/", views.organisation, name="organisation"),
+    path("organisation/teams/new/", views.team_new, name="team_new"),
+    path("organisation/teams/<int:team_id>/", views.team_edit, name="team_edit"),
+    path("organisation/staff/<int:staff_id>/", views.staff_edit, name="staff_edit"),
+    path(
+        "organisation/staff/<int:staff_id>/deactivate/",
+        views.staff_deactivate,
+        name="staff_deactivate",
+    ),
+    path("organisation/crisis-lines/new/", views.crisis_line_new, name="crisis_line_new"),
+    path(
+        "organisation/crisis-lines/<int:line_id>/", views.crisis_line_edit, name="crisis_line_edit"
+    ),
+    path(
+        "organisation/crisis-lines/<int:line_id>/remove/",
+        views.crisis_line_remove,
+        name="crisis_line_remove",
+    ),
 ]

@@ -6,6 +6,8 @@ Naming a care coordinator, with the handover it needs, is care coordination's pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,13 +24,17 @@ from ourplan.accounts.services import invitation_create
 from ourplan.core import audit
 from ourplan.core.forms import show_validation_error
 from ourplan.core.refusal import refuse_unless
+from ourplan.core.submissions import once_per_submission
 from ourplan.people import access, extensions, queries, services
 from ourplan.people.forms import (
+    CrisisLineForm,
     NewPersonForm,
     PersonForm,
     SearchForm,
     SelfDetailsForm,
+    StaffForm,
     SupporterForm,
+    TeamForm,
 )
 
 PAGE_SIZE = 50
@@ -286,5 +292,134 @@ def organisation(request: HttpRequest) -> HttpResponse:
             "teams": queries.organisation_teams(org),
             "staff": queries.organisation_staff(org),
             "crisis_lines": org.crisis_lines.all(),
+            "sections": extensions.sections("organisation", request, org),
         },
     )
+
+
+# --- Administration: the organisation's teams, staff and crisis lines ---------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_new(request: HttpRequest) -> HttpResponse:
+    organisation = access.access_administered_organisation(request.user, page="people:team_new")
+    return _team_form(request, organisation, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = access.access_team_to_administer(request.user, team_id)
+    return _team_form(request, team.organisation, team)
+
+
+@once_per_submission
+def _team_form(request: HttpRequest, organisation: Any, team: Any) -> HttpResponse:
+    form = TeamForm(data=request.POST or None, initial={"name": team.name if team else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_save(
+                actor=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                team=team,
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect("people:organisation")
+    title = _("Rename the team") if team else _("Add a team")
+    return render(request, "people/admin_form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """An administrator changes a member of staff's role, team and profession."""
+    staff = access.access_staff_to_administer(request.user, staff_id)
+    form = StaffForm(
+        data=request.POST or None,
+        organisation=staff.organisation,
+        initial={"role": staff.user.role, "team": staff.team, "profession": staff.profession},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_update(
+                actor=request.user,
+                staff=staff,
+                role=form.cleaned_data["role"],
+                team=form.cleaned_data["team"],
+                profession=form.cleaned_data["profession"],
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:organisation")
+    return render(
+        request,
+        "people/staff_form.html",
+        {"form": form, "staff": staff, "title": staff.user.display_name},
+    )
+
+
+@login_required
+@require_POST
+def staff_deactivate(request: HttpRequest, staff_id: int) -> HttpResponse:
+    staff = access.access_staff_to_administer(request.user, staff_id)
+    try:
+        services.staff_deactivate(actor=request.user, staff=staff)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s can no longer log in; their sessions have ended.")
+            % {"name": staff.user.display_name},
+        )
+    return redirect("people:organisation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_line_new(request: HttpRequest) -> HttpResponse:
+    organisation = access.access_administered_organisation(
+        request.user, page="people:crisis_line_new"
+    )
+    return _crisis_line_form(request, organisation, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_line_edit(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = access.access_crisis_line_to_administer(request.user, line_id)
+    return _crisis_line_form(request, line.organisation, line)
+
+
+@once_per_submission
+def _crisis_line_form(request: HttpRequest, organisation: Any, line: Any) -> HttpResponse:
+    form = CrisisLineForm(data=request.POST or None, instance=line)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ("label", "phone", "hours", "position")}
+        try:
+            services.crisis_line_save(
+                actor=request.user, organisation=organisation, fields=fields, line=line
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("Crisis number saved."))
+            return redirect("people:organisation")
+    title = _("Change a crisis number") if line else _("Add a crisis number")
+    return render(request, "people/admin_form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_POST
+def crisis_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = access.access_crisis_line_to_administer(request.user, line_id)
+    services.crisis_line_remove(actor=request.user, line=line)
+    messages.success(request, _("Crisis number removed."))
+    return redirect("people:organisation")
