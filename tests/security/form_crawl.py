@@ -48,10 +48,11 @@ class Field:
     selected: list[str] = field(default_factory=list)
     multiple: bool = False
     checked: bool = False
+    numeric: bool = False  # a text box for a number (inputmode="numeric")
 
     @property
     def is_free_text(self) -> bool:
-        return self.kind == "textarea" or self.kind in FREE_TEXT_INPUTS
+        return self.kind == "textarea" or (self.kind in FREE_TEXT_INPUTS and not self.numeric)
 
 
 @dataclass
@@ -178,6 +179,7 @@ class _FormParser(HTMLParser):
                     minimum=attrs.get("min"),
                     maximum=attrs.get("max"),
                     checked="checked" in attrs,
+                    numeric=attrs.get("inputmode") == "numeric",
                 )
             )
         elif tag == "button" and attrs.get("name"):

@@ -95,8 +95,20 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ourplan.core.middleware.NoStoreMiddleware",
+    # After the CSP and no-store middleware, so its 400 and 413 pages carry their headers.
+    "ourplan.core.middleware.RequestLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# What one request may carry (core.middleware.RequestLimitsMiddleware explains each refusal).
+# The whole body: the biggest upload, a research CSV, is at most 10 MB.
+MAX_REQUEST_BYTES = int(os.environ.get("OURPLAN_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
+# The form part of a body (files aside): several times the longest form with every box full.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("OURPLAN_MAX_FORM_BYTES", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("OURPLAN_MAX_FORM_FIELDS", "2000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Uploads bigger than this are written to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 FORM_RENDERER = "ourplan.core.forms.NhsFormRenderer"
 ROOT_URLCONF = "ourplan.config.urls"

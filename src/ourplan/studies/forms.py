@@ -40,6 +40,7 @@ class StudyForm(NhsForm):
     )
     groups = forms.CharField(
         label=_("Stakeholder groups"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "One per line, for example: service users, carers, professionals, policy makers."
@@ -62,6 +63,7 @@ class StudyForm(NhsForm):
     scale_labels = forms.CharField(
         label=_("Labels for the points of the scale"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "One per line, from 1 (lowest) upwards. Leave blank for the standard labels "
@@ -108,6 +110,7 @@ class StudyForm(NhsForm):
     merge_groups = forms.CharField(
         label=_("Groups to merge in the analysis"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Optional, for small groups: one merge per line, group names joined by +, "

@@ -47,6 +47,9 @@ DEFINITION_FIELDS = (
 DEFAULT_AGREE_MIN = {5: 4, 7: 5, 9: 7}
 
 
+GROUP_NAME_LIMIT = 80  # Panel.name's max_length
+
+
 def _clean_lines(values: Sequence[str]) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
@@ -65,6 +68,10 @@ def _check_design(fields: Mapping[str, Any], groups: Sequence[str]) -> None:
         errors.setdefault("groups", []).append(_("Name at least one stakeholder group."))
     if len({g.casefold() for g in groups}) != len(groups):
         errors.setdefault("groups", []).append(_("Each group needs a different name."))
+    if any(len(g) > GROUP_NAME_LIMIT for g in groups):
+        errors.setdefault("groups", []).append(
+            _("Keep each group's name to %(n)d characters or fewer.") % {"n": GROUP_NAME_LIMIT}
+        )
     if any("+" in g for g in groups):
         errors.setdefault("groups", []).append(
             _("Group names cannot contain '+': it is used to merge groups in the analysis.")
