@@ -24,6 +24,7 @@ from ourplan.consent.models import (
 )
 from ourplan.people.models import Supporter, SupporterKind
 from tests.consent.consent_network import MARKERS, write_plan
+from tests.plans.submitted import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -140,18 +141,19 @@ def test_a_tampered_agreement_id_changes_nothing(standing: Any, client_for: Any)
 def test_crisis_sharing_needs_a_reason_and_a_limit(standing: Any, client_for: Any) -> None:
     url = reverse("consent:crisis_sharing", args=[standing.person.pk])
     client = client_for(standing.coordinator)
-    assert client.post(url, {"reason": "", "hours": 24}).status_code == 400
-    assert client.post(url, {"reason": "Admitted", "hours": 73}).status_code == 400
+    assert client.post(url, keyed({"reason": "", "hours": 24})).status_code == 400
+    assert client.post(url, keyed({"reason": "Admitted", "hours": 73})).status_code == 400
     assert not CrisisSharing.objects.exists()
     with pytest.raises(ValidationError):
         services.crisis_sharing_start(
             actor=standing.coordinator, person=standing.person, reason=" ", hours=4
         )
-    assert client.post(url, {"reason": "Admitted", "hours": 72}).status_code == 302
+    assert client.post(url, keyed({"reason": "Admitted", "hours": 72})).status_code == 302
     crisis = CrisisSharing.objects.get()
     assert crisis.ends_at - crisis.started_at == timedelta(hours=72)
     assert (
-        client_for(standing.person_user).post(url, {"reason": "x", "hours": 1}).status_code == 403
+        client_for(standing.person_user).post(url, keyed({"reason": "x", "hours": 1})).status_code
+        == 403
     )
 
 
@@ -183,12 +185,14 @@ def test_a_carer_with_nothing_shared_is_heard_and_acknowledged(
     carer = client_for(standing.supporter)
     response = carer.post(
         reverse("consent:contribute"),
-        {"kind": "concern", "text": "Not eating", "ask_not_shown": "on"},
+        keyed({"kind": "concern", "text": "Not eating", "ask_not_shown": "on"}),
     )
     assert response.status_code == 302
     contribution = Contribution.objects.get()
     assert (
-        carer.post(reverse("consent:contribute"), {"kind": "concern", "text": " "}).status_code
+        carer.post(
+            reverse("consent:contribute"), keyed({"kind": "concern", "text": " "})
+        ).status_code
         == 400
     )
     staff = client_for(standing.coordinator)
@@ -231,7 +235,7 @@ def test_the_person_sees_contributions_as_the_policy_says(
 def test_a_carers_own_needs_are_private_unless_shared(standing: Any, client_for: Any) -> None:
     carer = client_for(standing.supporter)
     carer.post(reverse("consent:my_needs"), {"own_needs": "I need a break"})
-    carer.post(reverse("consent:check_in"), {"score": "2", "note": "tired"})
+    carer.post(reverse("consent:check_in"), keyed({"score": "2", "note": "tired"}))
     assert standing.supporter_record.wellbeing_check_ins.get().score == 2
     url = reverse("consent:carer_support", args=[standing.person.pk, standing.supporter_record.pk])
     staff = client_for(standing.coordinator)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ourplan.consent import services
 from ourplan.consent.models import Contribution, ContributionVisibility, OrganisationConsentPolicy
 from ourplan.core.models import AuditEntry
+from tests.plans.submitted import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,13 @@ def test_the_supporter_keeps_the_promise_they_were_shown_if_policy_opens_meanwhi
     )
     response = carer.post(
         reverse("consent:contribute"),
-        {"kind": "information", "text": "Written under the old promise", "policy_shown": "never"},
+        keyed(
+            {
+                "kind": "information",
+                "text": "Written under the old promise",
+                "policy_shown": "never",
+            }
+        ),
     )
     assert response.status_code == 302
     assert Contribution.objects.get().visibility_when_sent == "never"

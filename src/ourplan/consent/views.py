@@ -20,7 +20,9 @@ from ourplan.consent.parts import ALL_PARTS, ordered
 from ourplan.core import audit
 from ourplan.core.forms import show_validation_error
 from ourplan.core.refusal import refuse_unless
+from ourplan.core.submissions import once_per_submission
 from ourplan.people import access as people_access
+from ourplan.people.models import Person, Supporter
 from ourplan.plans.pdf import pdf_response
 
 
@@ -169,6 +171,11 @@ def crisis_sharing(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = access.access_crisis_agreements(
         request.user, person_id, audit_read=request.method == "GET"
     )
+    return _crisis_sharing(request, person)
+
+
+@once_per_submission
+def _crisis_sharing(request: HttpRequest, person: Person) -> HttpResponse:
     form = forms.CrisisSharingForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,6 +312,11 @@ def revisits_due(request: HttpRequest) -> HttpResponse:
 def contribute(request: HttpRequest) -> HttpResponse:
     """A supporter sends information or a concern to the team. Always possible."""
     supporter = access.access_contributing_supporter(request.user, page="consent:contribute")
+    return _contribute(request, supporter)
+
+
+@once_per_submission
+def _contribute(request: HttpRequest, supporter: Supporter) -> HttpResponse:
     policy = queries.contribution_policy(supporter.person)
     form = forms.ContributionForm(data=request.POST or None, initial={"policy_shown": policy})
     if request.method == "POST" and form.is_valid():
@@ -361,6 +373,11 @@ def my_needs(request: HttpRequest) -> HttpResponse:
 @require_POST
 def check_in(request: HttpRequest) -> HttpResponse:
     supporter = access.access_contributing_supporter(request.user, page="consent:check_in")
+    return _check_in(request, supporter)
+
+
+@once_per_submission
+def _check_in(request: HttpRequest, supporter: Supporter) -> HttpResponse:
     form = forms.CheckInForm(data=request.POST)
     if form.is_valid():
         services.wellbeing_check_in(actor=request.user, supporter=supporter, **form.cleaned_data)
