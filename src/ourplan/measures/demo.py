@@ -244,11 +244,8 @@ def load_demo_measures() -> None:
             )
             plan.append((index, position < spec.respondents))
     Person.objects.bulk_create(people_rows, batch_size=500)
-    people = list(
-        Person.objects.filter(nhs_number__in=[p.nhs_number for p in people_rows]).order_by(
-            "nhs_number"
-        )
-    )
+    # Survey teams hold only survey people: found again by team, whatever their number.
+    people = list(Person.objects.filter(team__in=teams))
     by_number = {p.nhs_number: p for p in people}
     people = [by_number[p.nhs_number] for p in people_rows]
     responders = [(p, plan[i][0]) for i, p in enumerate(people) if plan[i][1]]

@@ -137,10 +137,14 @@ def _responses(
     return found
 
 
-def _item_value(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return math.nan
-    return float(value)
+def _answers_frame(
+    answers: Sequence[Mapping[str, Any]], items: Sequence[str], keys: Sequence[Any]
+) -> pd.DataFrame:
+    """Stored answers as numbers, one column per item: "na", "declined" and absent are NaN."""
+    frame = pd.DataFrame.from_records(list(answers), columns=list(items))
+    frame.index = pd.Index(list(keys))
+    # Text ("na", "declined") becomes NaN; booleans never appear in stored answers.
+    return frame.apply(pd.to_numeric, errors="coerce").astype(float)
 
 
 def _table(
@@ -155,34 +159,29 @@ def _table(
     latest response of each respondent to each instrument is used. The respondent key is
     used only to join a respondent's questionnaires and is not in the result.
     """
-    latest: dict[tuple[Any, str], tuple[str, Mapping[str, Any]]] = {}
+    latest: dict[str, dict[Any, Mapping[str, Any]]] = {d: {} for d in definitions}
+    sites: dict[Any, str] = {}
     for key, site, instrument_id, answers, _version in rows:
-        latest[(key, instrument_id)] = (site, answers)
-    respondents: dict[Any, dict[str, Any]] = {}
-    for (key, instrument_id), (site, answers) in latest.items():
-        record = respondents.setdefault(key, {SITE: site})
-        for item in definitions[instrument_id].items:
-            record[item.id] = _item_value(answers.get(item.id))
-    records = []
-    for key, record in respondents.items():
-        answers = demographics.get(key, {})
-        for covariate in covariates:
-            record[covariate] = covariate_value(dict(answers), covariate)
-        records.append(record)
-    columns = [SITE, *covariates] + [i.id for d in definitions.values() for i in d.items]
-    frame = (
-        pd.DataFrame.from_records(records, columns=columns)
-        if records
-        else pd.DataFrame(columns=columns)
-    )
+        latest[instrument_id][key] = answers
+        sites[key] = site
+    keys = list(sites)
+    frame = pd.DataFrame({SITE: [sites[k] for k in keys]}, index=pd.Index(keys))
     for covariate in covariates:
-        kind = COVARIATES[covariate][0]
-        if kind == "numeric":
-            frame[covariate] = pd.to_numeric(frame[covariate], errors="coerce")
+        values = [covariate_value(dict(demographics.get(k, {})), covariate) for k in keys]
+        if COVARIATES[covariate][0] == "numeric":
+            frame[covariate] = pd.to_numeric(
+                pd.Series(values, index=frame.index, dtype="object"), errors="coerce"
+            )
         else:
-            frame[covariate] = frame[covariate].astype("object")
-    # Rows in a random order: nothing about a row's position says who it was.
-    return frame.sample(frac=1.0, random_state=20140601).reset_index(drop=True)
+            frame[covariate] = pd.Series(values, index=frame.index, dtype="object")
+    parts = [frame]
+    for instrument_id, definition in definitions.items():
+        answered = latest[instrument_id]
+        part = _answers_frame(list(answered.values()), definition.item_ids, list(answered))
+        parts.append(part.reindex(frame.index))
+    table = pd.concat(parts, axis=1)
+    # Rows in a random order, numbered afresh: nothing about a row says who it was.
+    return table.sample(frac=1.0, random_state=20140601).reset_index(drop=True)
 
 
 def collect(organisation: Organisation, request: ReportRequest) -> Collected:
@@ -324,7 +323,8 @@ def _config(
         top_items=top_items,
         alpha=0.05,
         welch=False,
-        charts="significant",
+        # Charts of the totals: with thousands of respondents every subscale differs.
+        charts="totals",
     )
 
 

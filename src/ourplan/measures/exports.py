@@ -71,7 +71,10 @@ def export_table(version: InstrumentVersion, responses: Any) -> ExportTable:
     rows = list(responses)
     scores: dict[int, dict[str, float | None]] = {}
     for response_id, score_id, value in Score.objects.filter(
-        response__in=[r.pk for r in rows], superseded_at__isnull=True
+        response__in=responses.values("pk")
+        if hasattr(responses, "values")
+        else [r.pk for r in rows],
+        superseded_at__isnull=True,
     ).values_list("response_id", "score_id", "value"):
         scores.setdefault(response_id, {})[score_id] = value
     codes: dict[Any, str] = {}
@@ -196,7 +199,10 @@ def to_fhir(
     rows = list(responses)
     scores: dict[int, list[tuple[str, float | None, str]]] = {}
     for response_id, score_id, value, score_version in Score.objects.filter(
-        response__in=[r.pk for r in rows], superseded_at__isnull=True
+        response__in=responses.values("pk")
+        if hasattr(responses, "values")
+        else [r.pk for r in rows],
+        superseded_at__isnull=True,
     ).values_list("response_id", "score_id", "value", "instrument__version"):
         scores.setdefault(response_id, []).append((score_id, value, score_version))
     resources: list[dict[str, Any]] = [fhir.questionnaire(definition)]

@@ -629,11 +629,11 @@ def keyed_answers(
         )
     scale = definition.scale
     for code in scale.missing_codes:
-        matrix[matrix == code] = np.nan
-    present = ~np.isnan(matrix)
-    off_scale = present & (
-        (matrix < scale.low) | (matrix > scale.high) | (matrix != np.floor(matrix))
-    )
+        np.copyto(matrix, np.nan, where=matrix == code)
+    # NaN (not answered) fails every comparison, so it is never off the scale. (Rounding is
+    # the fast test of a whole number: floor and mod are several times slower.)
+    off_scale = (matrix < scale.low) | (matrix > scale.high)
+    off_scale |= (np.rint(matrix) != matrix) & (matrix == matrix)
     if off_scale.any():
         row, column = (int(i[0]) for i in np.nonzero(off_scale))
         item = definition.items[column].id
@@ -677,16 +677,19 @@ def score_matrix(definition: Definition, answers: npt.ArrayLike) -> ScoreTable:
             f"Expected one column per item of {definition.id} ({len(definition.items)} columns)."
         )
     rows = table.shape[0]
-    weights = _score_weights(definition)
+    weights32 = _score_weights(definition).astype(np.float32)
     sums = np.empty((rows, len(definition.scores)))
     counts = np.empty((rows, len(definition.scores)))
     for start in range(0, rows, CHUNK_ROWS):
         keyed = keyed_answers(definition, table[start : start + CHUNK_ROWS], first_row=start)
-        present = ~np.isnan(keyed)
-        np.copyto(keyed, 0.0, where=~present)
-        # Two matrix products give every score's answered sum and count at once.
-        sums[start : start + CHUNK_ROWS] = keyed @ weights
-        counts[start : start + CHUNK_ROWS] = present.astype(np.float64) @ weights
+        missing = np.isnan(keyed)
+        filled = keyed.astype(np.float32)
+        np.copyto(filled, np.float32(0), where=missing)
+        present = (~missing).astype(np.float32)
+        # Two matrix products give every score's answered sum and count at once. Single
+        # precision is exact here (whole numbers, sums far below 2**24) and twice as fast.
+        sums[start : start + CHUNK_ROWS] = filled @ weights32
+        counts[start : start + CHUNK_ROWS] = present @ weights32
     values: dict[str, FloatArray] = {}
     answered: dict[str, IntArray] = {}
     for column, rule in enumerate(definition.scores):
