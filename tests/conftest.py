@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser
 
 from ourplan.accounts.models import Role, User
 from ourplan.people.models import (
@@ -22,6 +24,7 @@ from ourplan.people.models import (
     SupporterKind,
     Team,
 )
+from tests.chromium import launched_chromium
 from tests.factories import make_person, make_staff, make_user
 
 VALID_NHS_NUMBERS = ["9434765919", "9434765870", "9990001928", "4010232137", "9000000009"]
@@ -147,3 +150,9 @@ def logged_in_client(user: User | None) -> Client:
 @pytest.fixture
 def client_for() -> Any:
     return logged_in_client
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test process, shared by the journeys and the security battery."""
+    yield from launched_chromium()

@@ -72,7 +72,11 @@ from tests.measures.measures_permissions import (  # noqa: E402
     MEASURES_READS,
     measures_url_kwargs,
 )
-from tests.people.people_permissions import PEOPLE_READS  # noqa: E402
+from tests.people.people_permissions import (  # noqa: E402
+    PEOPLE_ADMIN_MATRIX,
+    PEOPLE_READS,
+    people_url_kwargs,
+)
 from tests.plans.plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs  # noqa: E402
 from tests.record_access.record_access_permissions import (  # noqa: E402
     RECORD_ACCESS_MATRIX,
@@ -108,6 +112,7 @@ MATRIX.update(CONSENT_MATRIX)
 MATRIX.update(RECORD_ACCESS_MATRIX)
 MATRIX.update(MEASURES_MATRIX)
 MATRIX.update(COORDINATION_MATRIX)
+MATRIX.update(PEOPLE_ADMIN_MATRIX)
 METHODS = ("GET", "POST")
 
 
@@ -198,6 +203,7 @@ def extras(standing: Any) -> dict[str, Any]:
         **measures_url_kwargs(standing),
         **coordination_url_kwargs(standing),
         **studies_url_kwargs(standing),
+        **people_url_kwargs(standing),
     }
 
 

@@ -26,19 +26,12 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     expect,
-    sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-CHROMIUM = os.environ.get("OURPLAN_E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (other modules import them here)
+
 SCREENSHOT_DIR = Path(os.environ.get("OURPLAN_E2E_SHOTS", "/tmp/ourplan-shots"))
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -50,18 +43,6 @@ _axe = Axe()
 expect.set_options(timeout=10_000)
 # Pages opened with scripts off: axe is a script and would wait for ever in them.
 _pages_without_scripts: set[int] = set()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

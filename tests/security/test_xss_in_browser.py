@@ -13,13 +13,11 @@ counts requests). The server's HTML is checked for unescaped payloads too.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.security.planting import (
     Planted,
     fields_in,
@@ -58,18 +56,10 @@ INJECTED = """
 """
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Browser) -> Browser:
+    """The session's one Chromium (tests/chromium.py)."""
+    return browser
 
 
 class Watcher:
