@@ -18,7 +18,7 @@ from functools import cached_property, partial
 from typing import Any
 
 from django.db import models as db
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,6 +101,15 @@ def _day(moment: datetime | date | None) -> date | None:
     return moment
 
 
+def _later(first: Any, second: Any) -> Any:
+    """The later of two values, either of which may be missing."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return max(first, second)
+
+
 def _latest(*days: date | None) -> date | None:
     present = [d for d in days if d is not None]
     return max(present) if present else None
@@ -141,25 +150,36 @@ def plan_summaries(person_ids: Any, in_services: dict[Any, date]) -> dict[Any, P
     if not plans:
         return {}
     plan_ids = Plan.objects.filter(person_id__in=person_ids).values("pk")
-    goals = {
-        row["plan_id"]: row
-        for row in Goal.objects.filter(plan_id__in=plan_ids)
-        .values("plan_id")
-        .annotate(
-            goals=Count("pk"),
-            active=Count("pk", filter=Q(status=GoalStatus.ACTIVE)),
-            newest_active=Max("created_at", filter=Q(status=GoalStatus.ACTIVE)),
-            last_created=Max("created_at"),
-            last_updated=Max("updated_at"),
-            last_achieved=Max("achieved_on"),
+    # One row per goal, with its latest rating found by an index probe (not a scan of every
+    # rating): aggregated per plan below.
+    latest_rating = ProgressRating.objects.filter(goal=OuterRef("pk")).order_by("-rated_on")
+    goals: dict[int, dict[str, Any]] = {}
+    ratings: dict[int, date] = {}
+    for row in (
+        Goal.objects.filter(plan_id__in=plan_ids)
+        .annotate(last_rating=Subquery(latest_rating.values("rated_on")[:1]))
+        .values("plan_id", "status", "created_at", "updated_at", "achieved_on", "last_rating")
+    ):
+        plan = goals.setdefault(
+            row["plan_id"],
+            {
+                "goals": 0,
+                "active": 0,
+                "newest_active": None,
+                "last_created": None,
+                "last_updated": None,
+                "last_achieved": None,
+            },
         )
-    }
-    ratings = dict(
-        ProgressRating.objects.filter(goal__plan_id__in=plan_ids, goal__status=GoalStatus.ACTIVE)
-        .values("goal__plan_id")
-        .annotate(last=Max("rated_on"))
-        .values_list("goal__plan_id", "last")
-    )
+        plan["goals"] += 1
+        plan["last_created"] = _later(plan["last_created"], row["created_at"])
+        plan["last_updated"] = _later(plan["last_updated"], row["updated_at"])
+        plan["last_achieved"] = _later(plan["last_achieved"], row["achieved_on"])
+        if row["status"] == GoalStatus.ACTIVE:
+            plan["active"] += 1
+            plan["newest_active"] = _later(plan["newest_active"], row["created_at"])
+            if row["last_rating"] is not None:
+                ratings[row["plan_id"]] = _later(ratings.get(row["plan_id"]), row["last_rating"])
     strengths = dict(
         Strength.objects.filter(plan_id__in=plan_ids, archived_at__isnull=True)
         .values("plan_id")
@@ -313,7 +333,22 @@ def people_rows(
     """One row per person in ``people``, with what needs doing; about a dozen queries in all."""
     now = timezone.now()
     thresholds = thresholds_of(settings)
-    persons = list(people.only(*PERSON_FIELDS_SHOWN).order_by("family_name", "given_name", "pk"))
+    # The last contact with them and the next appointment: one index probe per person each
+    # (on contact_person_when), rather than reading every contact of the team.
+    last_contact = Contact.objects.filter(
+        person=OuterRef("pk"), outcome=ContactOutcome.HAPPENED, mode__in=WITH_PEOPLE
+    ).order_by("-starts_at")
+    next_appointment = Contact.objects.filter(
+        person=OuterRef("pk"), outcome=ContactOutcome.PLANNED, starts_at__gte=now
+    ).order_by("starts_at")
+    persons = list(
+        people.only(*PERSON_FIELDS_SHOWN)
+        .annotate(
+            last_contact_at=Subquery(last_contact.values("starts_at")[:1]),
+            next_appointment_at=Subquery(next_appointment.values("starts_at")[:1]),
+        )
+        .order_by("family_name", "given_name", "pk")
+    )
     if not persons:
         return []
     ids = people.values("pk")  # a subquery: the SQL does not grow with the number of people
@@ -334,18 +369,6 @@ def people_rows(
         spells[values[0]].append(Spell(*values[1:]))
     in_services = {pid: spell[0].started_on for pid, spell in spells.items() if spell}
     summaries = plan_summaries(ids, in_services)
-    contact_rows = (
-        Contact.objects.filter(person_id__in=ids)
-        .values("person_id")
-        .annotate(
-            last=Max(
-                "starts_at",
-                filter=Q(outcome=ContactOutcome.HAPPENED, mode__in=WITH_PEOPLE),
-            ),
-            next=Min("starts_at", filter=Q(outcome=ContactOutcome.PLANNED, starts_at__gte=now)),
-        )
-    )
-    contacts = {row["person_id"]: row for row in contact_rows}
     contributions: dict[Any, list[Contribution]] = defaultdict(list)
     for contribution in (
         Contribution.objects.filter(person_id__in=ids, acknowledged_at__isnull=True)
@@ -382,8 +405,7 @@ def people_rows(
         current = next((m for m in reversed(history) if m.ended_on is None), None)
         summary = summaries.get(person.pk)
         found = indicators.stuck_indicators(summary.facts, today, thresholds) if summary else []
-        contact = contacts.get(person.pk, {})
-        last_contact = contact.get("last")
+        last_contact = person.last_contact_at  # type: ignore[attr-defined]
         since = _day(last_contact) or (in_services.get(person.pk) or _day(person.created_at))
         quiet_days = (today - since).days if since else None
         continuity = continuity_of(
@@ -398,7 +420,7 @@ def people_rows(
                 indicators=found,
                 review_due_on=indicators.review_due_on(summary.facts) if summary else None,
                 last_contact_at=last_contact,
-                next_appointment_at=contact.get("next"),
+                next_appointment_at=person.next_appointment_at,  # type: ignore[attr-defined]
                 contributions=contributions.get(person.pk, []),
                 revisits=revisits.get(person.pk, []),
                 crisis=crises.get(person.pk),
@@ -1128,7 +1150,11 @@ def dashboard(
             figure.days_with_current.append(row.days_with_current)
     since = timezone.now() - timedelta(days=MONTH_DAYS)
     time_rows = (
-        Contact.objects.filter(staff_id__in=staff_ids, starts_at__gte=since)
+        Contact.objects.filter(
+            staff_id__in=staff_ids,
+            outcome__in=[ContactOutcome.HAPPENED, ContactOutcome.DID_NOT_ATTEND],
+            starts_at__gte=since,
+        )
         .values("staff_id")
         .annotate(
             face=Sum(
