@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ourplan.record_access",
     "ourplan.measures",
     "ourplan.coordination",
+    "ourplan.quality",
 ]
 
 MIDDLEWARE = [

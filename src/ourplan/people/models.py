@@ -113,6 +113,14 @@ class StaffMember(models.Model):
         return self.user.display_name
 
 
+class PersonGender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    IN_ANOTHER_WAY = "another_way", _("In another way")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefer not to say")
+
+
 class Person(models.Model):
     """A service user. Clinical data is never hard-deleted: records are restricted instead."""
 
@@ -143,6 +151,13 @@ class Person(models.Model):
     )
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
     date_of_birth = models.DateField(_("date of birth"))
+    # Blank means not asked yet, which differs from the person choosing not to say.
+    gender = models.CharField(_("gender"), max_length=20, choices=PersonGender.choices, blank=True)
+    # The date the person came onto the Care Programme Approach (England) or began
+    # care and treatment planning (Wales); the care plan audit reports time on it.
+    care_programme_from = models.DateField(
+        _("date the person came onto CPA or CTP"), null=True, blank=True
+    )
     nhs_number = models.CharField(
         _("NHS number"),
         max_length=10,
