@@ -5,6 +5,12 @@ at. A save names that revision; if someone else saved the part since, the servic
 ``EditConflict`` with what they saved. The page then comes back with status 409: their
 change, field by field, beside the user's own text, which stays in the form at the new
 revision, so the next save builds on theirs.
+
+Two edges. A stale save of exactly what is saved now (two tabs, the same change sent
+twice) is not a conflict: there is nothing to merge, so nothing is written and the page
+says nothing needed saving. A save whose revision is missing, not a number, or one no
+save ever made is refused with status 400 and a message on the form: without knowing
+what the user opened, a save could overwrite someone's words unseen.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ourplan.core.forms import show_validation_error
 from ourplan.people.models import Person
@@ -34,6 +41,16 @@ from ourplan.plans.views import is_person, speaker_for
 
 PartT = TypeVar("PartT", bound=AuthoredPart)
 ConflictRow = dict[str, str]
+
+NOTHING_NEEDED_SAVING = gettext_lazy(
+    "Nothing needed saving. Someone else saved the same changes while you had the page "
+    "open, so the plan already says what you wrote."
+)
+REVISION_UNKNOWN = gettext_lazy(
+    "This page could not be saved: it did not say which version of the plan you opened. "
+    "Nothing was saved. Your text is below so you can copy it. Open the page again from "
+    "the plan, then make your change."
+)
 
 
 def _no_more_rows(current: Any, form: Any) -> list[ConflictRow]:
@@ -69,11 +86,17 @@ def edit_plan_part(
 ) -> HttpResponse:
     """Show the form for ``part`` of ``person``'s plan, save it, or show a clash (409)."""
     conflict = None
+    status = 200
     if request.method == "POST":
         # The form gets its own copy: validating a model form writes the submitted values
         # onto its instance, and the service must see the part as it was loaded.
         form = edit.form(copy.copy(part), request.POST)
-        if form.is_valid():
+        valid = form.is_valid()
+        if not opened_revision_known(form, part):
+            # The revision field is hidden, so its own error would show nowhere.
+            form.add_error(None, REVISION_UNKNOWN)
+            status = 400
+        elif valid:
             try:
                 edit.save(part, form.cleaned_data)
             except services.EditConflict as clash:
@@ -81,6 +104,12 @@ def edit_plan_part(
                 conflict = conflict_rows(current, form, edit.compared) + edit.more_rows(
                     current, form
                 )
+                opened_now = edit.form(current, None)
+                if not conflict:
+                    conflict = other_changes(form, opened_now, edit.compared)
+                if not conflict:
+                    messages.info(request, NOTHING_NEEDED_SAVING)
+                    return redirect(edit.done_url)
                 retry: QueryDict = request.POST.copy()
                 retry["revision"] = str(current.revision)
                 edit.retry_data(retry, current)
@@ -107,8 +136,60 @@ def edit_plan_part(
             "is_person": is_person(request),
             **edit.context,
         },
-        status=409 if conflict else 200,
+        status=409 if conflict else status,
     )
+
+
+def opened_revision_known(form: django_forms.BaseForm, part: AuthoredPart) -> bool:
+    """The form names a revision this part really had: a whole number, at most its latest.
+
+    Revisions only go up, so one above the part's revision as loaded was never opened.
+    """
+    if "revision" not in form.fields or form.errors.get("revision"):
+        return False
+    revision = form.cleaned_data.get("revision")
+    return isinstance(revision, int) and 1 <= revision <= part.revision
+
+
+def other_changes(
+    form: django_forms.BaseForm, opened_now: django_forms.BaseForm, compared: tuple[str, ...]
+) -> list[ConflictRow]:
+    """What this save asks for beyond the compared fields, against the part as saved now.
+
+    A stale save whose words match what was saved may still ask for something else
+    (to take a contact off the plan): that is a conflict to show, not nothing to save.
+    Hidden fields and the voice are bookkeeping, not changes the user made.
+    """
+    rows = []
+    for name, form_field in form.fields.items():
+        bound = form[name]
+        if name in compared or name == "voice" or bound.is_hidden:
+            continue
+        initial = opened_now[name].initial
+        if form_field.has_changed(initial, bound.data):
+            try:
+                theirs = form_field.to_python(form_field.prepare_value(initial))
+            except ValidationError:
+                theirs = initial
+            rows.append(
+                {
+                    "label": capfirst(str(form_field.label or name)),
+                    "theirs": plain(theirs),
+                    "mine": plain(form.cleaned_data.get(name)),
+                }
+            )
+    return rows
+
+
+def plain(value: Any) -> str:
+    """A form value as a person reads it: yes or no, or one item a line."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return "\n".join(str(item) for item in value)
+    return str(value)
 
 
 def conflict_rows(current: Any, form: Any, names: tuple[str, ...]) -> list[ConflictRow]:
