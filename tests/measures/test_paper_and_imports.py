@@ -258,3 +258,26 @@ def test_a_file_that_is_not_a_dictionary_is_refused() -> None:
             b"a,b\n1,2\n", instrument_id="x", name="x", respondent="person"
         )
     _unused = io
+
+
+def test_the_paper_forms_hint_is_one_whole_sentence_for_each_case() -> None:
+    # One translatable sentence per case (a translator cannot reorder glued pieces).
+    from ourplan.measures.catalogue import shipped_definitions
+    from ourplan.measures.forms import PaperAnswersForm
+
+    definitions = shipped_definitions()
+    with_codes = PaperAnswersForm(definition=definitions["rsa_person"]).hint
+    assert with_codes == (
+        "Type each answer as written on the paper copy (1 to 5), leave it blank if there is "
+        "none, type 9 for not applicable and 8 for prefer not to answer."
+    )
+    declined_only = PaperAnswersForm(definition=definitions["star_p"]).hint
+    assert declined_only == (
+        "Type each answer as written on the paper copy (0 to 4), leave it blank if there is "
+        "none, or type 8 for prefer not to answer."
+    )
+    without = PaperAnswersForm(definition=definitions["gbo"]).hint
+    assert without == (
+        "Type each answer as written on the paper copy (0 to 10), or leave it blank if there "
+        "is none."
+    )

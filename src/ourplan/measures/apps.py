@@ -18,9 +18,10 @@ class MeasuresConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: they read the models, loaded only once apps are ready.
-        from ourplan.measures import audit_words, signals
+        from ourplan.measures import audit_words, pieces, signals
 
         audit_words.register()
+        pieces.register()
         signals.connect()
         # Each database gets the shipped definitions as soon as its tables exist.
         post_migrate.connect(_register_shipped_definitions, sender=self)

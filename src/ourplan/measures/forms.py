@@ -164,7 +164,6 @@ class PaperAnswersForm(NhsForm):
     def __init__(self, *args: Any, definition: Definition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
-        codes = ", ".join(str(c) for c in definition.scale.missing_codes)
         for item in definition.items:
             self.fields[item.id] = forms.IntegerField(
                 label=f"{item.id} {item.label}",
@@ -173,15 +172,36 @@ class PaperAnswersForm(NhsForm):
                     attrs={"inputmode": "numeric", "class": "nhsuk-input--width-2"}
                 ),
             )
-        self.hint = _(
-            "Type each answer as written on the paper copy (%(low)d to %(high)d), leave it blank if there is none%(codes)s."
-        ) % {
-            "low": definition.scale.low,
-            "high": definition.scale.high,
-            "codes": (", or " + codes + _(" for not applicable / prefer not to answer"))
-            if codes
-            else "",
+        # One whole sentence per case: a translator cannot reorder pieces glued together.
+        scale = definition.scale
+        words = {
+            "low": scale.low,
+            "high": scale.high,
+            "na": ", ".join(str(c) for c in scale.not_applicable),
+            "declined": scale.prefer_not_to_answer,
         }
+        if scale.not_applicable and scale.prefer_not_to_answer is not None:
+            hint = _(
+                "Type each answer as written on the paper copy (%(low)d to %(high)d), leave it "
+                "blank if there is none, type %(na)s for not applicable and %(declined)d for "
+                "prefer not to answer."
+            )
+        elif scale.not_applicable:
+            hint = _(
+                "Type each answer as written on the paper copy (%(low)d to %(high)d), leave it "
+                "blank if there is none, or type %(na)s for not applicable."
+            )
+        elif scale.prefer_not_to_answer is not None:
+            hint = _(
+                "Type each answer as written on the paper copy (%(low)d to %(high)d), leave it "
+                "blank if there is none, or type %(declined)d for prefer not to answer."
+            )
+        else:
+            hint = _(
+                "Type each answer as written on the paper copy (%(low)d to %(high)d), or leave it "
+                "blank if there is none."
+            )
+        self.hint = hint % words
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
