@@ -45,6 +45,39 @@ MARKERS = {
     "professionals": "Psychiatrist and care coordinator",
     "signing_comment": "The dates of my admissions are wrong",
 }
+# The crisis printout carries the whole crisis plan, and the person's contacts.
+CRISIS = {
+    "signs_others_notice",
+    "preferred_treatments",
+    "what_helps",
+    "contingency",
+    "advance_statement",
+    "advance_kept",
+    "contact",
+    "contact_phone",
+}
+# What the supporter's shared copy shows for each part shared (and nothing else of the plan:
+# the assessment, the needs and risks, and the answer at signing are never a shared part).
+SHARED = {
+    frozenset({"crisis"}): CRISIS,
+    frozenset({"reviews"}): {
+        "review_what_changed",
+        "review_notes",
+        "review_person_view",
+        "review_carer_view",
+        "advocate",
+        "professionals",
+    },
+    frozenset({"safety"}): {
+        "safety_item",
+        "safety_person_view",
+        "safety_professional_view",
+        "reasons_for_living",
+    },
+    frozenset({"goals"}): {"goal", "strength", "step"},
+    frozenset({"about_me"}): {"about_me", "treatment_preference"},
+    frozenset({"staying_well"}): {"staying_well", "early_signs"},
+}
 # Recorded but not in use: no document shows them.
 SET_ASIDE = {"strength": "An old strength set aside", "contact": "A contact taken off the plan"}
 

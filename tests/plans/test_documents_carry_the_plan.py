@@ -17,23 +17,13 @@ from django.urls import reverse
 
 from ourplan.people.models import Country
 from ourplan.plans import queries
+from ourplan.plans.models import Wording
 from ourplan.plans.pdf import pdf_response
-from tests.plans.full_plan import MARKERS, SET_ASIDE, build_full_plan
+from tests.plans.full_plan import CRISIS, MARKERS, SET_ASIDE, SHARED, build_full_plan
 from tests.plans.plans_permissions import PLANS_MATRIX
 
 # What the statutory documents and the person's copy must carry: the whole plan.
 WHOLE_PLAN = set(MARKERS)
-# The crisis printout carries the whole crisis plan, and the person's contacts.
-CRISIS = {
-    "signs_others_notice",
-    "preferred_treatments",
-    "what_helps",
-    "contingency",
-    "advance_statement",
-    "advance_kept",
-    "contact",
-    "contact_phone",
-}
 
 
 def _words(content: str) -> str:
@@ -142,29 +132,6 @@ def test_a_welsh_plan_makes_a_ctp_carrying_the_whole_plan(standing: Any, client_
         assert _never_shown(text) == set()
 
 
-SHARED = {
-    # parts shared -> markers the supporter's copy must show
-    frozenset({"crisis"}): CRISIS,
-    frozenset({"reviews"}): {
-        "review_what_changed",
-        "review_notes",
-        "review_person_view",
-        "review_carer_view",
-        "advocate",
-        "professionals",
-    },
-    frozenset({"safety"}): {
-        "safety_item",
-        "safety_person_view",
-        "safety_professional_view",
-        "reasons_for_living",
-    },
-    frozenset({"goals"}): {"goal", "strength", "step"},
-    frozenset({"about_me"}): {"about_me", "treatment_preference"},
-    frozenset({"staying_well"}): {"staying_well", "early_signs"},
-}
-
-
 @pytest.mark.parametrize("parts", list(SHARED), ids=lambda parts: ",".join(sorted(parts)))
 def test_the_supporters_shared_copy_carries_exactly_the_shared_parts(
     parts: frozenset[str], standing: Any, full: Any
@@ -197,6 +164,11 @@ def test_the_supporters_shared_copy_carries_exactly_the_shared_parts(
         "reviews",
     }
     assert not (loaded & {"about_me", "goals"}) or parts & {"about_me", "goals"}
+    # Who wrote what is loaded for the shared parts alone: a wording holds its words.
+    current = Wording.objects.filter(plan=full.plan, is_current=True)
+    kinds = {kind for code in parts for kind in queries.SHARED_PART_TYPES[code]}
+    assert len(content["wordings"]) == current.filter(part_type__in=kinds).count()
+    assert len(content["wordings"]) < current.count()
 
 
 def test_every_phone_number_in_the_documents_is_a_tap_to_call_link(
@@ -250,3 +222,34 @@ def test_every_page_of_a_full_plan_opens_for_everyone_entitled(
             assert response.status_code in (200, 302), f"{name} as {role}: {response.status_code}"
             opened.append(name)
     assert "plans:assessment" in opened and "plans:changes" in opened
+
+
+def test_every_phone_number_on_the_peoples_pages_is_a_tap_to_call_link(
+    standing: Any, client_for: Any
+) -> None:
+    from ourplan.people.models import CrisisLine
+
+    person = standing.person
+    person.phone = "07700 900 123"
+    person.save()
+    CrisisLine.objects.create(
+        organisation=standing.organisation, label="Samaritans", phone="116 123", hours="24 hours"
+    )
+    pages = (
+        (standing.person_user, reverse("people:my_home"), "tel:07700900123"),
+        (standing.coordinator, reverse("people:person", args=[person.pk]), "tel:07700900123"),
+        (standing.administrator, reverse("people:organisation"), "tel:116123"),
+    )
+    for user, url, link in pages:
+        page = client_for(user).get(url)
+        assert page.status_code == 200, url
+        assert f'href="{link}"' in page.content.decode(), url
+
+
+def test_the_organisation_page_leads_administrators_to_the_teams_contribution_rules(
+    standing: Any, client_for: Any
+) -> None:
+    page = client_for(standing.administrator).get(reverse("people:organisation"))
+    assert f'href="{reverse("plans:contribution_rules")}"' in page.content.decode()
+    rules = client_for(standing.administrator).get(reverse("plans:contribution_rules"))
+    assert rules.status_code == 200

@@ -181,3 +181,49 @@ def test_version_compare_speaks_in_words_never_in_internal_values(
     assert "Buy a lead" in page and "Doing" in page and "Not started" in page
     assert "Walking most days" in page and "4 out of 10" in page
     assert not re.search(r"#\d+|\bto_do\b|\bdoing\b|\bme\b;|physical_health", page)
+
+
+def test_the_persons_home_says_when_a_version_waits_and_when_someone_changed_their_words(
+    standing: Any, plan: Any, client_for: Any
+) -> None:
+    person = client_for(standing.person_user)
+
+    def home() -> str:
+        page = person.get(reverse("people:my_home"))
+        assert page.status_code == 200
+        return page.content.decode()
+
+    quiet = home()
+    assert 'data-testid="awaiting-signature"' not in quiet
+    assert 'data-testid="plan-notices"' not in quiet
+    area = services.life_areas_for(standing.organisation).first()
+    goal = services.goal_add(actor=standing.person_user, plan=plan, text="Swim", life_area=area)
+    services.save_part(
+        actor=standing.coordinator,
+        part=goal,
+        revision=goal.revision,
+        person=standing.person,
+        fields={"text": "Swim weekly (exercise plan)"},
+    )
+    version = _review(standing, plan, what_changed="New goal", coordinator_signs=True)
+    told = home()
+    assert 'data-testid="awaiting-signature"' in told
+    assert "Version 1 of your plan was made on" in _text(person.get(reverse("people:my_home")))
+    assert reverse("plans:version", args=[standing.person.pk, version.number]) in told
+    assert 'data-testid="plan-notices"' in told
+    assert reverse("plans:changes", args=[standing.person.pk]) in told
+    # Once they have answered and looked at the changes, the home page is quiet again.
+    services.version_respond(actor=standing.person_user, version=version, response="agree")
+    assert person.get(reverse("plans:changes", args=[standing.person.pk])).status_code == 200
+    after = home()
+    assert 'data-testid="awaiting-signature"' not in after
+    assert 'data-testid="plan-notices"' not in after
+
+
+def test_another_persons_waiting_version_is_not_on_this_persons_home(
+    standing: Any, plan: Any, client_for: Any
+) -> None:
+    other = services.plan_start(actor=standing.other_team_coordinator, person=standing.other_person)
+    services.version_create(actor=standing.other_team_coordinator, plan=other)
+    page = client_for(standing.person_user).get(reverse("people:my_home")).content.decode()
+    assert 'data-testid="awaiting-signature"' not in page

@@ -22,7 +22,7 @@ from ourplan.consent.models import (
     OrganisationConsentPolicy,
     SharingAgreement,
 )
-from ourplan.consent.parts import ALL_PARTS, Part, ordered
+from ourplan.consent.parts import ALL_PARTS, PLAN_PARTS, Part, ordered
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.people.models import Person, Supporter
 
@@ -207,27 +207,20 @@ def revisits_due_for_person(person: Person, today: date) -> QuerySet[SharingAgre
 
 
 def shared_content(person: Person, parts: frozenset[str]) -> dict[str, Any]:
-    """The record's content for exactly these parts. Parts not given are never loaded."""
+    """The record's content for exactly these parts. Parts not given are never loaded.
+
+    The plan's parts come from plans (``shared_plan_content``), the same reads and the same
+    sections as the plan's documents, so the supporter's copy carries each shared part whole.
+    """
     from ourplan.plans import queries as plan_queries
 
     # Parts other apps hold (appointments and contacts), loaded only when shared.
-    content: dict[str, Any] = {"held_elsewhere": part_content.load(parts, person)}
-    plan = plan_queries.plan_for(person)
-    if plan is None:
-        return content
-    if Part.ABOUT_ME in parts:
-        content["about_me"] = plan.about_me
-    if Part.GOALS in parts:
-        content["goals"] = plan_queries.goals_of(plan)
-    if Part.STAYING_WELL in parts:
-        content["staying_well"] = plan.staying_well
-    if Part.CRISIS in parts:
-        content["crisis"] = plan.crisis
-    if Part.SAFETY in parts:
-        content["safety"] = list(plan.safety_items.filter(archived_at__isnull=True))
-    if Part.REVIEWS in parts:
-        content["reviews"] = plan_queries.latest_review(plan)
-    return content
+    held_elsewhere = part_content.load(parts, person)
+    plan_parts = frozenset(parts) & PLAN_PARTS
+    return plan_queries.shared_plan_content(person, plan_parts) | {
+        "plan_parts": plan_parts,
+        "held_elsewhere": held_elsewhere,
+    }
 
 
 def contributions_for_supporter(supporter: Supporter) -> QuerySet[Contribution]:

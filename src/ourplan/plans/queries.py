@@ -6,6 +6,7 @@ they never decide who may see what (that is access.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,8 @@ from ourplan.plans.authorship import WordingIndex
 from ourplan.plans.life_areas import CTP_AREAS
 from ourplan.plans.models import (
     PERSON_VOICES,
+    AboutMe,
+    CrisisPlan,
     Goal,
     GoalStatus,
     GoalStep,
@@ -36,6 +39,7 @@ from ourplan.plans.models import (
     RiskKind,
     SafetyItem,
     StaffContributionRules,
+    StayingWellPlan,
     Strength,
     Wording,
     worded_models,
@@ -69,11 +73,12 @@ def personal_safety_plan_of(plan: Plan) -> PersonalSafetyPlan:
     return PersonalSafetyPlan.objects.get(plan=plan)
 
 
-def wordings_of(plan: Plan) -> WordingIndex:
-    """Who wrote the current words of every part of the plan, in one query."""
-    return WordingIndex(
-        Wording.objects.filter(plan=plan, is_current=True).select_related("written_by")
-    )
+def wordings_of(plan: Plan, part_types: Iterable[str] | None = None) -> WordingIndex:
+    """Who wrote the current words of every part of the plan (or of these types), in one query."""
+    current = Wording.objects.filter(plan=plan, is_current=True)
+    if part_types is not None:
+        current = current.filter(part_type__in=list(part_types))
+    return WordingIndex(current.select_related("written_by"))
 
 
 def goals_of(plan: Plan) -> list[Goal]:
@@ -313,6 +318,16 @@ def document_contents(plan: Plan) -> dict[str, Any]:
 
 # The parts a supporter can be shared, by the consent app's part codes (plans cannot import it).
 SHARED_PART_CODES = ("about_me", "goals", "staying_well", "crisis", "safety", "reviews")
+# The worded parts each shared part shows, so the supporter's copy loads who wrote those
+# alone: a wording holds its words, and words of a part not shared are never loaded.
+SHARED_PART_TYPES: dict[str, tuple[str, ...]] = {
+    "about_me": (AboutMe.AUDIT_TYPE,),
+    "goals": (Goal.AUDIT_TYPE, GoalStep.AUDIT_TYPE, Strength.AUDIT_TYPE),
+    "staying_well": (StayingWellPlan.AUDIT_TYPE,),
+    "crisis": (CrisisPlan.AUDIT_TYPE, PersonalContact.AUDIT_TYPE),
+    "safety": (SafetyItem.AUDIT_TYPE, PersonalSafetyPlan.AUDIT_TYPE),
+    "reviews": (),
+}
 
 
 def shared_plan_content(person: Person, parts: frozenset[str]) -> dict[str, Any]:
@@ -327,7 +342,9 @@ def shared_plan_content(person: Person, parts: frozenset[str]) -> dict[str, Any]
     plan = plan_for(person)
     if plan is None:
         return content
-    content["wordings"] = wordings_of(plan)
+    content["wordings"] = wordings_of(
+        plan, [kind for code in parts for kind in SHARED_PART_TYPES.get(code, ())]
+    )
     if "about_me" in parts:
         content["about_me"] = plan.about_me
     if "goals" in parts:
