@@ -37,6 +37,23 @@ def demo(db: Any) -> Any:
     return organisation, teams
 
 
+def _header(html: str, caption: str) -> list[str]:
+    """The column headings of the first table whose caption starts with ``caption``."""
+    import html as html_module
+
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        found = re.search(r"<caption[^>]*>(.*?)</caption>", table, re.S)
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip() if found else ""
+        if text.startswith(caption):
+            row = re.search(r"<tr.*?</tr>", table, re.S)
+            assert row is not None
+            return [
+                re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", "", cell))).strip()
+                for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row.group(0), re.S)
+            ]
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
 def test_the_demo_collects_three_questionnaires_across_six_teams_with_missing_answers(
     demo: Any,
 ) -> None:
@@ -102,7 +119,13 @@ def test_the_report_holds_every_table_of_cocapp_chapter_5(demo: Any) -> None:
     star_refs = {r.label: r for r in sections["star_p"].references}
     assert "Welch t(" in star_refs["Total score"].test
     es_refs = {r.label: r for r in sections["empowerment"].references}
-    assert es_refs["Righteous anger"].test.startswith("not tested")
+    assert es_refs["Righteous anger"].test == "not tested: the reference has no published SD"
+    # The RSA's reference has an SD (0.69) but no published N, so it is not tested either.
+    rsa_refs = {r.label: r for r in sections["rsa_person"].references}
+    assert rsa_refs["Total score"].reference == "4.06 (0.69)"
+    assert rsa_refs["Total score"].test == (
+        "not tested: the reference's number of respondents is not published"
+    )
     # Service users compared with care coordinators on the RSA (table 7).
     assert (
         doc.groups
@@ -141,6 +164,40 @@ def test_the_report_holds_every_table_of_cocapp_chapter_5(demo: Any) -> None:
         "Demographic characteristics of the service users who responded",
     ):
         assert caption in html, caption
+    # The layout of COCAPP's tables (seed 001, chapter 5), column by column.
+    names = [f"{site}" for site in doc.sites]
+    # Tables 39 and 40: a row per score, the ANOVA, then each site's mean (SEM).
+    assert _header(html, "Summary score statistics: STAR-P, service users") == [
+        "Score",
+        "Analysis",
+        *[f"{n} mean (SEM)" for n in names],
+    ]
+    assert _header(html, "Summary score statistics: RSA (provider), care coordinators")[2:] == [
+        f"{n} mean (SEM)" for n in names
+    ]
+    # Tables 41 and 42: ranks 1 to 5, each site's column headed by its range of item means.
+    top = _header(html, "The five highest rated items of the RSA (person) by team, service users")
+    assert top[0] == "Rank" and all(
+        re.fullmatch(rf"{re.escape(n)} \(mean of \d\.\d\d–\d\.\d\d\)", cell)
+        for n, cell in zip(names, top[1:], strict=True)
+    )
+    # Table 43: each pair of measures with r, its significance and N, all sites together.
+    overall = _header(html, "Correlation analysis of the service users' responses (all teams)")
+    assert overall[0] == "Measures" and {"r", "Sig.", "N"} <= set(overall)
+    # Table 44: the STAR-P subscales against the five RSA subscales.
+    assert _header(html, "Subscales of the RSA and the STAR-P (all teams)") == [
+        "STAR-P subscale",
+        "RSA: Life goals",
+        "RSA: Involvement",
+        "RSA: Diversity of treatment options",
+        "RSA: Choice",
+        "RSA: Individually tailored services",
+    ]
+    # Table 45: the pairs of measures by site, each cell r, Sig. and N.
+    assert _header(html, "Correlation analysis of the service users' responses, by team") == [
+        "Measures",
+        *names,
+    ]
 
 
 def test_only_de_identified_data_reaches_the_analyses(demo: Any) -> None:

@@ -469,7 +469,12 @@ def _references(
                 ref_text += f" ({number_text(reference.sd)})"
             if reference.n is not None:
                 ref_text += f", N = {reference.n}"
-            test = "not tested: the reference has no published SD"
+            # Welch's test needs the reference's SD and its number of respondents.
+            test = (
+                "not tested: the reference has no published SD"
+                if reference.sd is None
+                else "not tested: the reference's number of respondents is not published"
+            )
             if reference.sd is not None and reference.n is not None:
                 try:
                     result = compare_with_reference(
