@@ -104,7 +104,7 @@ def test_continuity_figures_count_changes_in_the_last_year(standing: Any, client
         handover_note="All in the plan",
     )
     page = _page(client_for(standing.manager))
-    assert "1, for 1 people" in re.sub(r"\s+", " ", page)
+    assert "1 change, for 1 person" in re.sub(r"\s+", " ", page)
     assert standing.person.full_name in _page(
         client_for(standing.manager), "coordination:dashboard_people", figure="changed_coordinator"
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +18,10 @@ def _describe_contacts(ids: list[str]) -> Mapping[str, str]:
     numbers = [int(i) for i in ids if i.isdigit()]
     return {
         str(c.pk): _("Contact: %(how)s, %(when)s")
-        % {"how": c.get_mode_display(), "when": c.starts_at.strftime("%-d %B %Y")}
+        % {
+            "how": c.get_mode_display(),
+            "when": date_format(timezone.localtime(c.starts_at), "j F Y"),
+        }
         for c in Contact.objects.filter(pk__in=numbers).only("pk", "mode", "starts_at")
     }
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ourplan.coordination.queries import CoordinatorFigures
 
@@ -81,7 +82,11 @@ def minutes_chart(figures: Sequence[CoordinatorFigures]) -> SafeString | None:
             f'fill="{TEXT}">{figure.face_to_face_minutes} / {figure.recorded_minutes}</text>'
         )
         sentences.append(
-            _("%(name)s: %(face)d face-to-face minutes of %(recorded)d recorded (%(share)s)")
+            ngettext(
+                "%(name)s: %(face)d face-to-face minute of %(recorded)d recorded (%(share)s)",
+                "%(name)s: %(face)d face-to-face minutes of %(recorded)d recorded (%(share)s)",
+                figure.face_to_face_minutes,
+            )
             % {
                 "name": figure.name,
                 "face": figure.face_to_face_minutes,

@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ourplan.accounts.models import Role, User
@@ -99,7 +100,7 @@ def words_for(notification: Notification) -> str:
             return _("A new version of your plan is ready for you to read and sign")
         return _("A version of %(person)s's plan waits for your signature") % {"person": person}
     if kind == NotificationKind.REVIEW_DUE:
-        due = notification.due_on.strftime("%-d %B %Y") if notification.due_on else ""
+        due = date_format(notification.due_on, "j F Y") if notification.due_on else ""
         return _("%(person)s's review is due by %(due)s") % {"person": person, "due": due}
     if kind == NotificationKind.CRISIS_SHARING:
         if notification.for_the_person:

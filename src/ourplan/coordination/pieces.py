@@ -14,8 +14,10 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ourplan.coordination import access, queries
 from ourplan.coordination.forms import ContactForm
@@ -55,7 +57,7 @@ def caseload_flags(people: list[Person], today: date) -> dict[Any, list[Caseload
         ):
             found.append(
                 CaseloadFlag(
-                    _("Review due %(when)s") % {"when": row.review_due_on.strftime("%-d %b")},
+                    _("Review due %(when)s") % {"when": date_format(row.review_due_on, "j M")},
                     "",
                     reverse("plans:review", args=[person_id]),
                 )
@@ -63,7 +65,12 @@ def caseload_flags(people: list[Person], today: date) -> dict[Any, list[Caseload
         if row.no_contact_for_days is not None:
             found.append(
                 CaseloadFlag(
-                    _("No contact for %(weeks)d weeks") % {"weeks": row.no_contact_for_days // 7},
+                    ngettext(
+                        "No contact for %(weeks)d week",
+                        "No contact for %(weeks)d weeks",
+                        row.no_contact_for_days // 7,
+                    )
+                    % {"weeks": row.no_contact_for_days // 7},
                     "orange",
                     reverse("coordination:contact_new", args=[person_id]),
                 )

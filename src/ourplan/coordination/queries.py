@@ -21,6 +21,7 @@ from django.db import models as db
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -496,13 +497,13 @@ def _first_words(text: str, words: int = 12) -> str:
 
 
 def _short(day: date) -> str:
-    return day.strftime("%-d %b %Y")
+    return date_format(day, "j M Y")
 
 
 def _crisis_words(crisis: CrisisSharing) -> tuple[str, str]:
     ends = timezone.localtime(crisis.ends_at)
     return str(_("Crisis sharing is on")), _("Until %(ends)s") % {
-        "ends": ends.strftime("%-d %b %Y %H:%M")
+        "ends": date_format(ends, "j M Y H:i")
     }
 
 
@@ -864,7 +865,7 @@ def timeline_of(person: Person, *, limit: int = 200) -> list[TimelineEntry]:
                     "review",
                     _("Review"),
                     _("Next review by %(when)s")
-                    % {"when": review.next_review_on.strftime("%-d %B %Y")},
+                    % {"when": date_format(review.next_review_on, "j F Y")},
                 )
             )
         for version in plan.versions.only(
