@@ -225,6 +225,44 @@ def test_provider_and_clinician_versions_score_like_their_counterparts() -> None
     assert scores("star_c", star_c)["total"] == 24.0
 
 
+def test_rsa_provider_hand_worked_with_not_applicable_and_the_half_rule() -> None:
+    rsa = DEFINITIONS["rsa_provider"]
+    choice = rsa.score("choice").items
+    assert len(choice) == 6
+    # Choice items 5, 4, 3 and three "not applicable" (9): exactly half answered, mean 4.
+    table = score_matrix(
+        rsa,
+        [[{0: 5, 1: 4, 2: 3}.get(choice.index(i), 9) if i in choice else 2 for i in rsa.item_ids]],
+    )
+    assert table.values["choice"][0] == 4.0 and table.answered["choice"][0] == 3
+    # Every other item 2: the total is (5 + 4 + 3 + 30 x 2) / 33.
+    assert table.values["total"][0] == pytest.approx(72 / 33)
+    # One more "not applicable" in Choice: under half, so no Choice score.
+    fewer = {choice[0]: 5, choice[1]: 4} | {i: 2 for i in rsa.item_ids if i not in choice}
+    assert scores("rsa_provider", fewer)["choice"] is None
+
+
+def test_star_c_hand_worked_reverses_the_emotional_difficulties_items() -> None:
+    star = DEFINITIONS["star_c"]
+    assert set(star.reverse_items()) == {"STARC04", "STARC07", "STARC09"}
+    # "Often" (3) throughout: the three difficulties items become 4 - 3 = 1.
+    result = scores("star_c", dict.fromkeys(items("star_c"), 3))
+    assert result == {
+        "positive_collaboration": 18.0,
+        "positive_input": 9.0,
+        "emotional_difficulties": 3.0,
+        "total": 30.0,
+    }
+    # "Never" (0) on the difficulties items is the best answer: 12.
+    answers = dict.fromkeys(items("star_c"), 3) | {"STARC04": 0, "STARC07": 0, "STARC09": 0}
+    assert scores("star_c", answers)["emotional_difficulties"] == 12.0
+    # Prefer not to answer (8) on one difficulties item: prorated, (4 + 4) / 2 x 3.
+    coded = [8 if i == "STARC04" else answers[i] for i in star.item_ids]
+    table = score_matrix(star, [coded])
+    assert table.values["emotional_difficulties"][0] == 12.0
+    assert table.answered["emotional_difficulties"][0] == 2
+
+
 # ----------------------------------------------------------------------------- the 50% rule
 
 
