@@ -119,3 +119,43 @@ def test_a_plan_not_started_shows_each_shared_part_as_empty(standing: Any, clien
         client_for(standing.supporter).get(reverse("consent:supporter_home")).content.decode()
     )
     assert "No review recorded yet." in page and "No goals yet." in page
+
+
+def test_the_supporters_copy_says_who_changed_the_persons_words_and_follows_them_back(
+    standing: Any, client_for: Any
+) -> None:
+    from ourplan.plans import services as plans
+    from ourplan.plans.models import Voice, Wording
+
+    plan = plans.plan_start(actor=standing.coordinator, person=standing.person)
+    area = plans.life_areas_for(standing.organisation).first()
+    goal = plans.goal_add(actor=standing.person_user, plan=plan, text="Swim again", life_area=area)
+    services.agreement_set(
+        actor=standing.coordinator,
+        person=standing.person,
+        supporter=standing.supporter_record,
+        parts=["goals"],
+        crisis_parts=[],
+        recorded_how=RecordedHow.IN_PERSON,
+    )
+    client = client_for(standing.supporter)
+
+    def copy() -> str:
+        return _words(client.get(reverse("consent:supporter_home")).content.decode())
+
+    assert "In Ada's own words" in copy()
+    plans.save_part(
+        actor=standing.coordinator,
+        part=goal,
+        revision=goal.revision,
+        person=standing.person,
+        fields={"text": "Swim weekly (exercise)"},
+    )
+    changed = copy()
+    assert "Changed by Coordinator Tester, care coordinator, from Ada's words" in changed
+    assert "In Ada's own words" not in changed
+    assert "Changed by" in _pdf_words(client.get(reverse("consent:shared_pdf")).content)
+    earlier = Wording.objects.get(part_type="goal", part_id=goal.pk, voice=Voice.OWN)
+    plans.wording_restore(actor=standing.person_user, plan=plan, wording=earlier)
+    back = copy()
+    assert "Swim again" in back and "In Ada's own words" in back and "Changed by" not in back

@@ -1,5 +1,6 @@
-"""The plan tells the truth, in real Chromium on a phone: the person puts back their own words
-after a staff change, disagrees with a version and says why, and the coordinator sees it.
+"""The plan tells the truth, in real Chromium on a phone: the person's home says a version waits
+for them, they put back their own words after a staff change, disagree with a version and say
+why, and the coordinator sees it.
 
 Every page is checked with axe at 390×844, with no sideways scrolling.
 """
@@ -58,10 +59,17 @@ def test_the_person_restores_their_words_disagrees_and_the_coordinator_sees_why(
 ) -> None:
     person_id, coordinator_username, called = _plan_with_a_changed_goal()
 
-    # 1. On their phone, the person's plan says a version waits and something changed.
+    # 1. On their phone, their home page and then their plan say a version waits for them
+    # and something changed.
     phone = new_page(viewport=PHONE)
     login(phone, "person")
-    phone.goto(f"/people/{person_id}/plan/")
+    phone.goto("/me/")
+    expect(phone.get_by_test_id("awaiting-signature")).to_contain_text("Version 1 of your plan")
+    expect(phone.get_by_test_id("plan-notices")).to_contain_text("1 change to your plan")
+    assert horizontal_overflow(phone) == 0
+    assert_accessible(phone)
+    phone.locator("#maincontent").get_by_role("link", name="My plan", exact=True).click()
+    expect(phone).to_have_url(re.compile(f"/people/{person_id}/plan/$"))
     expect(phone.get_by_test_id("version-waits")).to_contain_text("Version 1")
     expect(phone.get_by_test_id("plan-notices")).to_contain_text("1 change to your plan")
     expect(phone.get_by_test_id("goal-card")).to_contain_text("from your words")

@@ -106,6 +106,29 @@ def test_staff_words_are_shown_as_theirs_and_nothing_claims_the_persons_voice(
             assert response.status_code == 200, (name, response.status_code)
             shown = _pdf_text(response) if url.endswith(".pdf") else _text(response)
             claims += [f"{name} as {user.username}: {m}" for m in CLAIMS.findall(shown)]
+    # Beyond the plan's own pages: the person's home, and the supporter's copy (page and PDF).
+    from ourplan.consent import services as consent_services
+    from ourplan.consent.models import RecordedHow
+    from ourplan.consent.parts import PLAN_PARTS
+
+    consent_services.agreement_set(
+        actor=standing.coordinator,
+        person=standing.person,
+        supporter=standing.supporter_record,
+        parts=sorted(PLAN_PARTS),
+        crisis_parts=[],
+        recorded_how=RecordedHow.IN_PERSON,
+    )
+    for user, name in (
+        (standing.person_user, "people:my_home"),
+        (standing.supporter, "consent:supporter_home"),
+        (standing.supporter, "consent:shared_pdf"),
+    ):
+        response = client_for(user).get(reverse(name))
+        assert response.status_code == 200, name
+        shown = _pdf_text(response) if name.endswith("pdf") else _text(response)
+        assert "Attend the gym twice weekly" in shown or name == "people:my_home", name
+        claims += [f"{name}: {m}" for m in CLAIMS.findall(shown)]
     assert claims == []
 
 
@@ -345,3 +368,27 @@ def test_the_person_writing_can_never_be_recorded_as_staff(
     assert Wording.objects.get(part_id=goal.pk, part_type="goal").voice == Voice.OWN
     with pytest.raises(ValidationError):
         services.goal_add(actor=standing.other_person_user, plan=plan, text="x", life_area=area)
+
+
+def test_the_person_cannot_confirm_words_staff_wrote_as_their_own(
+    standing: Any, plan: Any, area: Any, client_for: Any
+) -> None:
+    """Staff's own words are not the person's to confirm: nothing turns them into "own words"."""
+    goal = services.goal_add(
+        actor=standing.coordinator, plan=plan, text="Attend the gym", life_area=area
+    )
+    staffs = Wording.objects.get(part_type="goal", part_id=goal.pk, is_current=True)
+    assert staffs.voice == Voice.STAFF
+    updates = AuditEntry.objects.filter(action=AuditAction.UPDATE).count()
+    refused = client_for(standing.person_user).post(
+        reverse("plans:words_confirm", args=[standing.person.pk]), keyed({"wording": staffs.pk})
+    )
+    assert refused.status_code == 200
+    assert "Choose words from your own plan that are waiting for you." in _text(refused)
+    with pytest.raises(ValidationError, match="There is nothing to confirm here"):
+        services.wording_confirm(actor=standing.person_user, plan=plan, wording=staffs)
+    staffs.refresh_from_db()
+    assert staffs.person_confirmed_at is None and staffs.is_current
+    assert AuditEntry.objects.filter(action=AuditAction.UPDATE).count() == updates
+    page = _page(client_for(standing.coordinator), "plans:goal", standing, goal.pk)
+    assert f"Written by {COORDINATOR}" in page and not CLAIMS.search(page)

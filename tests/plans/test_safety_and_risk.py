@@ -301,3 +301,27 @@ def test_the_person_writes_their_own_safety_steps(
     assert "My nephew" in page and "In Ada's own words" in page
     copy = _text(person.get(reverse("plans:person_copy", args=[standing.person.pk])))
     assert "Tea, then ring Dot" in copy and "Spare tablets at my sister's" in copy
+
+
+def test_the_persons_risk_form_has_no_professional_view_and_refuses_one(
+    standing: Any, plan: Any, client_for: Any
+) -> None:
+    person = client_for(standing.person_user)
+    url = reverse("plans:risk_new", args=[standing.person.pk])
+    form_page = _text(person.get(url))
+    assert "Professional view" not in form_page
+    refused = person.post(
+        url,
+        keyed(
+            {
+                "kind": "risk",
+                "description": "Skipping meals",
+                "person_view": "When I am low",
+                "professional_view": "Low risk",
+                "review_on": _later(),
+            }
+        ),
+    )
+    assert refused.status_code == 200
+    assert "Only staff write the professional view" in _text(refused)
+    assert not Risk.objects.exists()
