@@ -81,7 +81,13 @@ def test_a_person_answers_leaves_halfway_resumes_and_sees_results_over_time(
 ) -> None:
     phone = new_page(viewport=PHONE)
     login(phone, "person")
-    phone.goto("/me/questionnaires/")
+    # From the person's own home, where what is waiting for them is shown.
+    phone.goto("/me/")
+    expect(phone.get_by_test_id("my-questionnaires")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_test_id("my-questionnaires").get_by_role(
+        "link", name="My questionnaires", exact=True
+    ).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("My questionnaires")
     assert_accessible(phone)
     assert horizontal_overflow(phone) == 0
