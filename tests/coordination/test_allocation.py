@@ -133,7 +133,7 @@ def test_in_wales_a_profession_the_measure_does_not_allow_is_refused(standing: A
     with pytest.raises(ValidationError) as raised:
         _allocate(standing, peer)
     assert (
-        "In Wales, a peer support cannot be a care coordinator"
+        "In Wales, this profession (Peer support) may not coordinate care"
         in raised.value.message_dict["coordinator"][0]
     )
     _nothing_written(standing, before)
@@ -242,3 +242,68 @@ def test_the_person_records_their_own_preferences_but_not_their_level_of_need(
         services.preferences_save(
             actor=standing.person_user, person=standing.person, fields={"need_level": 3}
         )
+
+
+def _post_allocation(client: Any, standing: Any, staff: Any, **overrides: Any) -> Any:
+    form = {
+        "submission_key": new_submission_key(),
+        "coordinator": staff.pk,
+        "started_on": timezone.localdate().isoformat(),
+        "reason": "Has space",
+        "preference_met": "none_given",
+        "handover_note": "See the crisis plan first.",
+    }
+    form.update(overrides)
+    return client.post(reverse("coordination:allocation", args=[standing.person.pk]), form)
+
+
+def _page_says_and_nothing_written(response: Any, words: str, standing: Any, before: int) -> None:
+    assert response.status_code == 200
+    page = re.sub(r"\s+", " ", response.content.decode())
+    assert "nhsuk-error-summary" in page
+    assert words in page
+    _nothing_written(standing, before)
+
+
+def test_the_allocation_page_refuses_another_organisations_coordinator_and_says_why(
+    standing: Any, client_for: Any
+) -> None:
+    elsewhere = Organisation.objects.create(
+        name="Other Trust", code="OTH01", country=Country.ENGLAND
+    )
+    team = Team.objects.create(organisation=elsewhere, name="Far team")
+    stranger = make_staff("stranger", Role.CARE_COORDINATOR, elsewhere, team).staff_member
+    before = CareTeamMembership.objects.count()
+    response = _post_allocation(client_for(standing.manager), standing, stranger)
+    _page_says_and_nothing_written(response, "works for another organisation", standing, before)
+
+
+def test_the_allocation_page_refuses_a_profession_not_allowed_in_wales_and_says_why(
+    standing: Any, client_for: Any
+) -> None:
+    Organisation.objects.filter(pk=standing.organisation.pk).update(country=Country.WALES)
+    peer = make_staff(
+        "peerworker",
+        Role.CARE_COORDINATOR,
+        standing.organisation,
+        standing.team,
+        Profession.PEER_SUPPORT,
+    ).staff_member
+    client = client_for(standing.manager)
+    page = client.get(reverse("coordination:allocation", args=[standing.person.pk]))
+    # Shown among the suggestions with the reason, but not offered as a choice.
+    assert f'value="{peer.pk}"' not in page.content.decode()
+    before = CareTeamMembership.objects.count()
+    response = _post_allocation(client, standing, peer)
+    _page_says_and_nothing_written(response, "Mental Health (Wales) Measure 2010", standing, before)
+
+
+def test_the_allocation_page_asks_for_the_handover_note_and_writes_nothing(
+    standing: Any, client_for: Any
+) -> None:
+    second = make_staff(
+        "second", Role.CARE_COORDINATOR, standing.organisation, standing.team
+    ).staff_member
+    before = CareTeamMembership.objects.count()
+    response = _post_allocation(client_for(standing.manager), standing, second, handover_note="")
+    _page_says_and_nothing_written(response, "Write a handover note", standing, before)

@@ -39,10 +39,10 @@ def may_coordinate_in_wales(profession: str) -> bool:
 
 def wales_refusal(profession_label: str) -> str:
     return _(
-        "In Wales, a %(profession)s cannot be a care coordinator: the Mental Health (Wales) "
-        "Measure 2010 allows only doctors, mental health or learning disability nurses, social "
-        "workers, occupational therapists and psychologists. Choose someone else."
-    ) % {"profession": profession_label.lower()}
+        "In Wales, this profession (%(profession)s) may not coordinate care: the Mental "
+        "Health (Wales) Measure 2010 allows only doctors, mental health or learning disability "
+        "nurses, social workers, occupational therapists and psychologists. Choose someone else."
+    ) % {"profession": profession_label}
 
 
 @dataclass(frozen=True)
