@@ -78,6 +78,7 @@ from tests.people.people_permissions import (  # noqa: E402
     people_url_kwargs,
 )
 from tests.plans.plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs  # noqa: E402
+from tests.quality.quality_permissions import QUALITY_MATRIX, QUALITY_READS, quality_url_kwargs  # noqa: E402
 from tests.record_access.record_access_permissions import (  # noqa: E402
     RECORD_ACCESS_MATRIX,
     RECORD_ACCESS_READS,
@@ -106,12 +107,14 @@ READS.update(PEOPLE_READS)
 READS.update(RECORD_ACCESS_READS)
 READS.update(MEASURES_READS)
 READS.update(COORDINATION_READS)
+READS.update(QUALITY_READS)
 MATRIX.update(PLANS_MATRIX)
 MATRIX.update(STUDIES_MATRIX)
 MATRIX.update(CONSENT_MATRIX)
 MATRIX.update(RECORD_ACCESS_MATRIX)
 MATRIX.update(MEASURES_MATRIX)
 MATRIX.update(COORDINATION_MATRIX)
+MATRIX.update(QUALITY_MATRIX)
 MATRIX.update(PEOPLE_ADMIN_MATRIX)
 METHODS = ("GET", "POST")
 
@@ -202,6 +205,7 @@ def extras(standing: Any) -> dict[str, Any]:
         **record_access_url_kwargs(standing),
         **measures_url_kwargs(standing),
         **coordination_url_kwargs(standing),
+        **quality_url_kwargs(standing),
         **studies_url_kwargs(standing),
         **people_url_kwargs(standing),
     }

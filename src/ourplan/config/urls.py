@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ourplan.consent.urls")),
     path("", include("ourplan.measures.urls")),
     path("", include("ourplan.coordination.urls")),
+    path("", include("ourplan.quality.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -1,0 +1,66 @@
+"""Permission-matrix rows and read specs for care plan audits (merged by
+tests/core/test_permission_matrix.py, like tests/coordination/coordination_permissions.py).
+
+The standing sample: drawn by the manager from the standing team (the standing person),
+first auditor the clinician, second auditor the other team's coordinator, every plan
+double-reviewed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# Clinical staff and researchers with a staff record may be auditors: they open the page.
+AUDIT_HOME = {"coordinator", "other_team_coordinator", "manager", "clinician", "researcher"}
+AUDITORS = {"clinician", "other_team_coordinator"}
+MANAGERS = {"manager"}
+
+QUALITY_MATRIX: dict[str, dict[str, set[str]]] = {
+    "quality:home": {"GET": AUDIT_HOME},
+    "quality:sample_new": {"GET": MANAGERS, "POST": MANAGERS},
+    "quality:sample": {"GET": MANAGERS | AUDITORS},
+    "quality:agreement": {"GET": MANAGERS},
+    "quality:export": {"GET": MANAGERS},
+    "quality:entry": {"GET": MANAGERS | AUDITORS},
+    "quality:audit": {"GET": AUDITORS, "POST": AUDITORS},
+}
+
+
+def quality_url_kwargs(standing: Any) -> dict[str, Any]:
+    from tests.quality.quality_builders import draw, reviewed_plan
+
+    reviewed_plan(standing.person, standing.coordinator)
+    sample = draw(
+        standing.manager,
+        [standing.team],
+        standing.clinician,
+        second_auditor=standing.other_team_coordinator,
+        double_review_percent=100,
+    )
+    entry = sample.entries.get()
+    return {"quality:sample_id": sample.pk, "quality:entry_id": entry.pk}
+
+
+ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[Any, ...]]]
+NO_PERSON_RECORD: ReadSpec = "no person record"
+
+
+def _version_read(standing: Any, extras: dict[str, Any], role: str) -> list[tuple[Any, ...]]:
+    from ourplan.quality.models import SampledPlan
+
+    entry = SampledPlan.objects.get(pk=extras["quality:entry_id"])
+    return [("plan_version", str(entry.version_id))]
+
+
+QUALITY_READS: dict[str, ReadSpec] = {
+    # Samples, agreement and exports show study identifiers, never a person.
+    "quality:home": NO_PERSON_RECORD,
+    "quality:sample_new": NO_PERSON_RECORD,
+    "quality:sample": NO_PERSON_RECORD,
+    "quality:agreement": NO_PERSON_RECORD,
+    "quality:export": NO_PERSON_RECORD,
+    # The sampled version, read-only: one read of it for its person.
+    "quality:entry": _version_read,
+    "quality:audit": _version_read,
+}
