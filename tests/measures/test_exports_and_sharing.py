@@ -52,7 +52,9 @@ def test_the_export_table_is_de_identified(answered: Any) -> None:
         "mode",
     ]
     row = table.frame.iloc[0]
-    assert row["respondent"] == "R0001" and row["team"] == "East team"
+    # One respondent in East team: under the small-cell limit, so the team is not named.
+    assert row["respondent"] == "R0001"
+    assert row["team"] == "a team with fewer than 5 respondents"
     assert row["RSA13"] == 9.0 and row["RSA14"] == 8.0  # the definition's codes
     assert row["score_total"] == pytest.approx(4.0)
     text = exports.to_csv(table).decode("utf-8-sig")
@@ -64,8 +66,50 @@ def test_the_export_table_is_de_identified(answered: Any) -> None:
         assert identifying not in text
 
 
-def test_csv_and_xlsx_are_formula_safe(answered: Any) -> None:
+def _nhs_numbers(count: int) -> list[str]:
+    """Valid NHS numbers (modulus 11 check digit) that no other test record uses."""
+    out = []
+    stem = 987_650_000
+    while len(out) < count:
+        stem += 1
+        digits = [int(d) for d in str(stem)]
+        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+        if check == 11:
+            check = 0
+        if check != 10:
+            out.append(f"{stem}{check}")
+    return out
+
+
+def test_the_export_names_a_team_only_with_enough_respondents(answered: Any, respond: Any) -> None:
+    from ourplan.people.models import Person
+
+    for number in _nhs_numbers(4):
+        person = Person.objects.create(
+            organisation=answered.organisation,
+            team=answered.team,
+            given_name="T",
+            family_name="T",
+            date_of_birth="1970-01-01",
+            nhs_number=number,
+        )
+        respond(
+            actor=answered.coordinator,
+            instrument="rsa_person",
+            answers=all_items("rsa_person", 3),
+            person=person,
+        )
+    table = exports.export_table(
+        _version("rsa_person"), exports.responses_for_export(answered.organisation, "rsa_person")
+    )
+    assert set(table.frame["team"]) == {"East team"}
+    assert table.frame["respondent"].nunique() == 5
+
+
+def test_csv_and_xlsx_are_formula_safe(answered: Any, settings: Any) -> None:
     from openpyxl import load_workbook
+
+    settings.OURPLAN_MEASURES_MIN_CELL = 1  # the one respondent's team is named
 
     from ourplan.people.models import Team
 

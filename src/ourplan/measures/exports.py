@@ -21,6 +21,7 @@ import pandas as pd
 
 from ourplan.core.spreadsheet_cells import spreadsheet_safe
 from ourplan.measures.models import InstrumentVersion, Respondent, Response, Score, Status
+from ourplan.measures.queries import min_cell
 from ourplan.measures.scoring import Definition
 from ourplan.people.models import Organisation
 
@@ -65,6 +66,12 @@ def _code(definition: Definition, value: Any) -> float | None:
     return float(value)
 
 
+def _respondent_key(response: Response) -> tuple[str, Any]:
+    if response.respondent == Respondent.PERSON:
+        return ("p", response.person_id)
+    return ("s", response.staff_id)
+
+
 def export_table(version: InstrumentVersion, responses: Any) -> ExportTable:
     """The de-identified table of these responses (scores as currently stored)."""
     definition = version.parsed
@@ -79,16 +86,20 @@ def export_table(version: InstrumentVersion, responses: Any) -> ExportTable:
         scores.setdefault(response_id, {})[score_id] = value
     codes: dict[Any, str] = {}
     records = []
+    # A team with fewer respondents than the small-cell limit is not named: with the dates and
+    # the answers, its name could point to the few people behind its rows.
+    smallest = min_cell()
+    respondents_by_team: dict[Any, set[Any]] = {}
     for response in rows:
-        key = (
-            ("p", response.person_id)
-            if response.respondent == Respondent.PERSON
-            else ("s", response.staff_id)
-        )
+        respondents_by_team.setdefault(response.team_id, set()).add(_respondent_key(response))
+    hidden = f"a team with fewer than {smallest} respondents"
+    for response in rows:
+        key = _respondent_key(response)
         code = codes.setdefault(key, f"R{len(codes) + 1:04d}")
+        named = response.team and len(respondents_by_team[response.team_id]) >= smallest
         record: dict[str, Any] = {
             "respondent": code,
-            "team": response.team.name if response.team else "",
+            "team": response.team.name if named else (hidden if response.team else ""),
             "completed_on": response.completed_on.isoformat() if response.completed_on else "",
             "occasion": response.occasion,
             "mode": response.mode,
