@@ -130,6 +130,8 @@ def test_a_welsh_plan_makes_a_ctp_carrying_the_whole_plan(standing: Any, client_
         assert "Care and Treatment Plan" in text
         assert WHOLE_PLAN - _shown(text) == set()
         assert _never_shown(text) == set()
+        assert "Ada was there" in text and standing.supporter_record.full_name in text
+        assert "Signed, witnessed" in text
 
 
 @pytest.mark.parametrize("parts", list(SHARED), ids=lambda parts: ",".join(sorted(parts)))
