@@ -255,3 +255,23 @@ def test_the_organisation_page_leads_administrators_to_the_teams_contribution_ru
     assert f'href="{reverse("plans:contribution_rules")}"' in page.content.decode()
     rules = client_for(standing.administrator).get(reverse("plans:contribution_rules"))
     assert rules.status_code == 200
+
+
+def test_no_template_shows_a_phone_number_that_cannot_be_tapped() -> None:
+    """Every ``{{ ….phone }}`` (or ``work_phone``) in any template is ``|tel``, or sits in a
+    ``tel:`` link's href or text."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "ourplan"
+    shown = re.compile(r"\{\{\s*([\w.]*phone)\s*((?:\|[^}]*)?)\}\}")
+    bare = []
+    for path in sorted(src.rglob("templates/**/*.html")):
+        text = path.read_text(encoding="utf-8")
+        for match in shown.finditer(text):
+            if "|tel" in match.group(2):
+                continue
+            before = text[max(0, match.start() - 200) : match.start()]
+            in_link = before.rfind('href="tel:') > before.rfind("</a>")
+            if not in_link:
+                bare.append(f"{path.relative_to(src)}: {match.group(0)}")
+    assert bare == []
