@@ -23,7 +23,7 @@ from ourplan.coordination.models import (
     Notification,
 )
 from ourplan.people.demo import load_demo
-from ourplan.people.models import Person
+from ourplan.people.models import Person, Supporter
 from ourplan.plans.demo import load_demo_plans
 from tests.conftest import logged_in_client
 
@@ -84,3 +84,31 @@ def test_loading_the_demo_again_adds_nothing(demo: None) -> None:
         Notification.objects.count(),
         Contribution.objects.count(),
     ) == counts
+
+
+@pytest.mark.parametrize(
+    ("login", "carer"), [("person", "supporter"), ("person.cy", "supporter.cy")]
+)
+def test_the_demo_person_and_supporter_logins_have_full_realistic_plans(
+    demo: None, login: str, carer: str
+) -> None:
+    from ourplan.consent.models import SharingAgreement
+
+    person = Person.objects.get(user__username=login)
+    plan = person.plan
+    assert plan.about_me.recovery_meaning and plan.about_me.what_matters
+    assert plan.strengths.count() >= 2
+    goals = list(plan.goals.all())
+    assert len(goals) >= 2
+    assert all(goal.steps.exists() for goal in goals[:2])
+    assert sum(goal.ratings.count() for goal in goals) >= 4
+    assert plan.staying_well.keep_me_well and plan.staying_well.early_signs
+    assert plan.crisis.who_to_involve and plan.crisis.what_helps
+    assert plan.reviews.exists() and plan.versions.exists()
+    year_ago = timezone.now() - timedelta(days=365)
+    assert Contact.objects.filter(person=person, starts_at__gte=year_ago).count() >= 12
+    assert queries.next_appointment(person) is not None
+    supporter = Supporter.objects.get(user__username=carer)
+    assert supporter.person == person
+    agreement = SharingAgreement.objects.get(supporter=supporter, revoked_at__isnull=True)
+    assert {"goals", "crisis"} <= set(agreement.parts)
