@@ -143,6 +143,11 @@ def test_the_sav_round_trips_through_pyreadstat_with_its_labels(
         (9.0, 9.0),
     }
     assert frame.loc[0, "RSA13"] == 9.0 and frame.loc[0, "RSA02"] == 4.0
+    # Every item and score comes back as written.
+    for column in [*table.definition.item_ids, *table.score_columns]:
+        assert frame[column].tolist() == pytest.approx(
+            table.frame[column].astype(float).tolist(), nan_ok=True
+        )
     # Read the ordinary way, the missing codes are missing.
     plain, _meta = pyreadstat.read_sav(str(path))
     assert plain["RSA13"].isna().all()
@@ -164,6 +169,16 @@ def test_fhir_questionnaire_and_responses_validate(answered: Any) -> None:
         and e["resource"]["code"]["coding"][0]["code"] == "star_p.total"
     )
     assert observation["valueQuantity"]["value"] == 24.0
+    assert observation["status"] == "final"
+    # The validator looks inside the bundle: a score with no code is refused.
+    from pydantic import ValidationError
+
+    broken = json.loads(json.dumps(bundle))
+    next(
+        e["resource"] for e in broken["entry"] if e["resource"]["resourceType"] == "Observation"
+    ).pop("code")
+    with pytest.raises(ValidationError):
+        fhir.validate(broken)
     assert observation["subject"]["identifier"]["value"] == "R0001"
     assert answered.person.nhs_number not in json.dumps(bundle)
 
