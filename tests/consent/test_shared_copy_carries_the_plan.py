@@ -159,3 +159,52 @@ def test_the_supporters_copy_says_who_changed_the_persons_words_and_follows_them
     plans.wording_restore(actor=standing.person_user, plan=plan, wording=earlier)
     back = copy()
     assert "Swim again" in back and "In Ada's own words" in back and "Changed by" not in back
+
+
+def test_the_supporters_page_costs_the_same_however_much_the_plan_holds(
+    standing: Any, client_for: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from ourplan.plans import services as plans
+
+    full = build_full_plan(standing)
+    services.agreement_set(
+        actor=standing.coordinator,
+        person=standing.person,
+        supporter=standing.supporter_record,
+        parts=sorted(PLAN_PARTS),
+        crisis_parts=[],
+        recorded_how=RecordedHow.IN_PERSON,
+    )
+    client = client_for(standing.supporter)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("consent:supporter_home")).status_code == 200
+        return len(queries)
+
+    cost()  # the first request also fills per-process caches
+    before = cost()
+    area = full.goal.life_area
+    for n in range(3):
+        goal = plans.goal_add(
+            actor=standing.coordinator, plan=full.plan, text=f"Goal {n}", life_area=area
+        )
+        plans.step_add(actor=standing.coordinator, goal=goal, text=f"Step {n}", owner="me")
+        plans.safety_item_add(
+            actor=standing.coordinator,
+            plan=full.plan,
+            kind="concern",
+            description=f"Concern {n}",
+            person_view_not_obtained="Not asked yet",
+            review_on=timezone.localdate() + timedelta(days=30),
+        )
+        plans.contact_add(
+            actor=standing.person_user, plan=full.plan, name=f"Friend {n}", phone="01632 960 123"
+        )
+    assert cost() == before
