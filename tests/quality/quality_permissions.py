@@ -24,6 +24,14 @@ QUALITY_MATRIX: dict[str, dict[str, set[str]]] = {
     "quality:export": {"GET": MANAGERS},
     "quality:entry": {"GET": MANAGERS | AUDITORS},
     "quality:audit": {"GET": AUDITORS, "POST": AUDITORS},
+    # The organisational self-assessment: led by the organisation's team managers.
+    "quality:assessments": {"GET": MANAGERS},
+    "quality:assessment_new": {"GET": MANAGERS, "POST": MANAGERS},
+    "quality:assessment": {"GET": MANAGERS},
+    "quality:assessment_ratings": {"GET": MANAGERS, "POST": MANAGERS},
+    "quality:assessment_priorities": {"GET": MANAGERS, "POST": MANAGERS},
+    "quality:action_new": {"GET": MANAGERS, "POST": MANAGERS},
+    "quality:cycle_new": {"GET": MANAGERS, "POST": MANAGERS},
 }
 
 
@@ -39,7 +47,31 @@ def quality_url_kwargs(standing: Any) -> dict[str, Any]:
         double_review_percent=100,
     )
     entry = sample.entries.get()
-    return {"quality:sample_id": sample.pk, "quality:entry_id": entry.pk}
+    from datetime import date
+
+    from ourplan.quality import self_assessment
+
+    assessment = self_assessment.assessment_start(
+        actor=standing.manager,
+        organisation=standing.organisation,
+        title="Spring",
+        held_on=date(2026, 3, 1),
+    )
+    action = self_assessment.action_add(
+        actor=standing.manager,
+        assessment=assessment,
+        challenge="personalisation",
+        text="Offer personal budgets at every review",
+        owner=standing.manager.staff_member,
+        due_on=date(2026, 9, 1),
+        audit_item="personal_budget",
+    )
+    return {
+        "quality:sample_id": sample.pk,
+        "quality:entry_id": entry.pk,
+        "quality:assessment_id": assessment.pk,
+        "quality:action_id": action.pk,
+    }
 
 
 ReadSpec = str | Callable[[Any, dict[str, Any], str], list[tuple[Any, ...]]]
@@ -63,4 +95,12 @@ QUALITY_READS: dict[str, ReadSpec] = {
     # The sampled version, read-only: one read of it for its person.
     "quality:entry": _version_read,
     "quality:audit": _version_read,
+    # The self-assessment is about the service, never a person.
+    "quality:assessments": NO_PERSON_RECORD,
+    "quality:assessment_new": NO_PERSON_RECORD,
+    "quality:assessment": NO_PERSON_RECORD,
+    "quality:assessment_ratings": NO_PERSON_RECORD,
+    "quality:assessment_priorities": NO_PERSON_RECORD,
+    "quality:action_new": NO_PERSON_RECORD,
+    "quality:cycle_new": NO_PERSON_RECORD,
 }

@@ -19,7 +19,7 @@ from ourplan.core.refusal import fetch_or_refuse, refuse_unless
 from ourplan.people import access as people_access
 from ourplan.people.models import Team
 from ourplan.plans.models import PlanVersion
-from ourplan.quality.models import AuditSample, SampledPlan
+from ourplan.quality.models import AuditSample, ImprovementAction, SampledPlan, SelfAssessment
 
 AUDITOR_ROLES = frozenset({*CLINICAL_ROLES, Role.RESEARCHER})
 
@@ -148,3 +148,54 @@ def access_entry_to_audit(user: Any, sample_id: object, entry_id: object) -> Sam
 def access_entry(user: Any, sample_id: object, entry_id: object) -> SampledPlan:
     """A sampled plan's version and its automatic audit, read-only."""
     return _entry(user, sample_id, entry_id, can_read_entry)
+
+
+# ----------------------------------------------------------------------------- self-assessment
+
+
+def can_run_self_assessment(user: Any) -> bool:
+    """Team managers lead the organisation's recovery self-assessment."""
+    return can_draw_sample(user)
+
+
+def _same_organisation(user: Any, organisation_id: int) -> bool:
+    staff = people_access.staff_member_of(user)
+    return staff is not None and staff.organisation_id == organisation_id
+
+
+def can_view_self_assessment(user: Any, assessment: SelfAssessment) -> bool:
+    if not can_run_self_assessment(user):
+        return False
+    return _same_organisation(user, assessment.organisation_id)
+
+
+def access_self_assessments(user: Any) -> int:
+    """The organisation whose assessments this manager sees."""
+    refuse_unless(can_run_self_assessment(user), "quality:assessments")
+    staff = people_access.staff_member_of(user)
+    assert staff is not None  # can_run_self_assessment found one
+    return int(staff.organisation_id)
+
+
+def access_self_assessment(user: Any, assessment_id: object) -> SelfAssessment:
+    # The assessment is about the service, not a person: no read entry.
+    return fetch_or_refuse(
+        SelfAssessment.objects.select_related("organisation"),
+        "recovery_self_assessment",
+        assessment_id,
+        lambda found: can_view_self_assessment(user, found),
+    )
+
+
+def access_improvement_action(
+    user: Any, assessment_id: object, action_id: object
+) -> ImprovementAction:
+    return fetch_or_refuse(
+        ImprovementAction.objects.select_related("assessment"),
+        "improvement_action",
+        action_id,
+        lambda found: (
+            str(found.assessment_id) == str(assessment_id)
+            and can_view_self_assessment(user, found.assessment)
+        ),
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ourplan.core.forms import DateInput, NhsForm
 from ourplan.people.models import StaffMember, Team
+from ourplan.quality.challenges import CHALLENGES, Progress, RaterGroup
 from ourplan.quality.template import CONTENT, FRONT_PAGE, Item
 
 
@@ -135,3 +136,88 @@ class ManualAuditForm(NhsForm):
             initial[answer.item] = answer.answer
             initial[f"{answer.item}__note"] = answer.note
         return initial
+
+
+# ----------------------------------------------------------------------------- self-assessment
+
+
+class AssessmentForm(NhsForm):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    held_on = forms.DateField(label=_("When it was held"), widget=DateInput())
+
+
+class RatingsForm(NhsForm):
+    group = forms.ChoiceField(
+        label=_("Whose ratings are these?"), choices=RaterGroup.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for challenge in CHALLENGES:
+            self.fields[challenge.key] = forms.TypedChoiceField(
+                label=str(challenge.label),
+                help_text=str(challenge.description),
+                choices=Progress.choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Rate this challenge from 1 to 5.")},
+            )
+
+    def ratings(self) -> dict[str, int]:
+        return {c.key: self.cleaned_data[c.key] for c in CHALLENGES}
+
+
+class PrioritiesForm(NhsForm):
+    challenges = forms.MultipleChoiceField(
+        label=_("The challenges to work on first"),
+        choices=[(c.key, c.label) for c in CHALLENGES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    why = forms.CharField(label=_("Why these, now"), max_length=500, required=False)
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
+class ActionForm(NhsForm):
+    challenge = forms.ChoiceField(
+        label=_("Challenge"), choices=[(c.key, c.label) for c in CHALLENGES]
+    )
+    text = forms.CharField(label=_("Action"), max_length=300)
+    owner = OwnerChoiceField(
+        label=_("Owner"),
+        queryset=StaffMember.objects.none(),
+        required=False,
+        empty_label=_("Choose who owns it"),
+    )
+    due_on = forms.DateField(label=_("To be done by"), widget=DateInput(), required=False)
+    audit_item = forms.ChoiceField(
+        label=_("Care plan audit item it aims to improve (optional)"),
+        required=False,
+        choices=[("", _("None"))] + [(i.key, i.label) for i in (*FRONT_PAGE, *CONTENT)],
+    )
+
+    def __init__(self, *args: Any, owners: QuerySet[StaffMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+class CycleForm(NhsForm):
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput())
+    plan = forms.CharField(
+        label=_("Plan: what we will try, and what we expect"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    do = forms.CharField(
+        label=_("Do: what happened"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    study = forms.CharField(
+        label=_("Study: what we learned"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    act = forms.CharField(
+        label=_("Act: what we will keep, change or drop"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

@@ -128,3 +128,112 @@ class ItemAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.answer}"
+
+
+class SelfAssessment(models.Model):
+    """A service assessing itself against the ten organisational challenges, together."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    held_on = models.DateField(_("when it was held"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("quality:assessment", args=[self.pk])
+
+
+class ChallengeRating(models.Model):
+    """One group's agreed rating of one challenge (staff, people or carers)."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="ratings")
+    challenge = models.CharField(max_length=40)
+    group = models.CharField(max_length=10)
+    rating = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "challenge", "group"], name="one_rating_per_group"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_on_the_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} {self.group}: {self.rating}"
+
+
+class Priority(models.Model):
+    """A challenge the group agreed to work on first."""
+
+    assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.CASCADE, related_name="priorities"
+    )
+    challenge = models.CharField(max_length=40)
+    why = models.CharField(_("why it matters most now"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "challenge"], name="priority_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.challenge
+
+
+class ImprovementAction(models.Model):
+    """An action in the plan: what, who owns it, by when, and what it aims to move."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="actions")
+    challenge = models.CharField(_("challenge"), max_length=40)
+    text = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        "people.StaffMember", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    due_on = models.DateField(_("to be done by"))
+    audit_item = models.CharField(_("audit item it aims at"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ImprovementCycle(models.Model):
+    """One Plan–Do–Study–Act cycle of an action, with what was learned."""
+
+    action = models.ForeignKey(ImprovementAction, on_delete=models.CASCADE, related_name="cycles")
+    plan = models.TextField(_("Plan: what we will try, and what we expect"), max_length=2000)
+    do = models.TextField(_("Do: what happened"), max_length=2000, blank=True)
+    study = models.TextField(_("Study: what we learned"), max_length=2000, blank=True)
+    act = models.TextField(_("Act: what we will keep, change or drop"), max_length=2000, blank=True)
+    started_on = models.DateField(_("started on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Cycle {self.pk}"

@@ -35,6 +35,7 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
             (reverse("consent:revisits_due"), _("Sharing to revisit")),
             (reverse("research:home"), _("Research")),
             (reverse("studies:list"), _("Delphi studies")),
+            (reverse("quality:home"), _("Care plan audits")),
         ]
     if role == Role.CARE_COORDINATOR:
         return [
