@@ -81,10 +81,12 @@ def test_the_working_day(
     carer = new_page()
     login(carer, "supporter")
     carer.get_by_role("navigation", name="Menu").get_by_role("link", name="Tell the team").click()
+    assert_accessible(carer)
     carer.get_by_label("A concern").check()
     carer.get_by_label("What you want to tell the team").fill(CONCERN)
     carer.get_by_role("button", name="Send to the team").click()
     expect(carer.get_by_test_id("my-contributions")).to_contain_text("Not read yet")
+    assert_accessible(carer)
 
     # 2. It reaches the coordinator's inbox (saying who, never what).
     coordinator = new_page()
@@ -137,18 +139,31 @@ def test_the_working_day(
     assert Contact.objects.filter(person=person, mode="home").count() == 1
     assert_accessible(coordinator)
 
-    # 5. A stuck indicator shows on the person's page, with prompts, and clears when the goal moves.
+    # 5. A stuck indicator shows on the person's page, with prompts, and clears when the goal moves;
+    #    the person sees the same words on their home page.
     coordinator.goto(f"/people/{person.pk}/")
     stuck = coordinator.get_by_test_id("stuck-indicators")
     expect(stuck).to_contain_text("No progress has been recorded on any goal for 28 weeks")
     expect(stuck).to_contain_text("An honest conversation")
     assert_accessible(coordinator)
+    me = new_page()
+    login(me, "person")
+    expect(me.get_by_text("Things we might talk about together")).to_be_visible()
+    expect(me.get_by_test_id("stuck-indicators")).to_contain_text(
+        "No progress has been recorded on any goal for 28 weeks"
+    )
+    assert_accessible(me)
     coordinator.goto(f"/people/{person.pk}/plan/goals/{facts['goal'].pk}/")
     assert_accessible(coordinator)
     coordinator.get_by_label(re.compile("How far along are you")).fill("5")
     coordinator.get_by_role("button", name="Record progress").click()
+    assert_accessible(coordinator)
     coordinator.goto(f"/people/{person.pk}/")
-    expect(coordinator.get_by_test_id("stuck-indicators")).not_to_contain_text("No progress")
+    expect(coordinator.get_by_role("main")).not_to_contain_text("No progress has been recorded")
+    home = me.url
+    me.reload()
+    assert me.url == home
+    expect(me.get_by_role("main")).not_to_contain_text("No progress has been recorded")
 
     # 6. The overdue review clears when the review is recorded.
     coordinator.goto("/worklist/")
@@ -161,6 +176,7 @@ def test_the_working_day(
     next_review = (timezone.localdate() + timedelta(days=180)).isoformat()
     coordinator.get_by_label("Next review").fill(next_review)
     coordinator.get_by_role("button", name="Save the review").click()
+    assert_accessible(coordinator)
     coordinator.goto("/worklist/")
     expect(_section(coordinator, "reviews_overdue")).to_have_count(0)
     assert_accessible(coordinator)
@@ -169,6 +185,7 @@ def test_the_working_day(
     manager = new_page()
     login(manager, "manager")
     manager.goto(f"/people/{person.pk}/")
+    assert_accessible(manager)
     manager.get_by_role("link", name="Change care coordinator").click()
     expect(manager.get_by_role("heading", level=1)).to_have_text("Change the care coordinator")
     suggestions = manager.get_by_test_id("suggestion")
@@ -198,8 +215,7 @@ def test_the_working_day(
     assert_accessible(manager)
 
     # 8. The person sees their new care coordinator, and is told.
-    me = new_page()
-    login(me, "person")
+    me.goto(home)
     expect(me.get_by_test_id("reach-coordinator")).to_contain_text(chosen_name)
     expect(me.get_by_text(re.compile(rf"{re.escape(chosen_name)} \("))).to_be_visible()
     assert_accessible(me)
