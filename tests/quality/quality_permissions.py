@@ -19,6 +19,7 @@ MANAGERS = {"manager"}
 QUALITY_MATRIX: dict[str, dict[str, set[str]]] = {
     "quality:home": {"GET": AUDIT_HOME},
     "quality:sample_new": {"GET": MANAGERS, "POST": MANAGERS},
+    "quality:dashboard": {"GET": MANAGERS},
     "quality:sample": {"GET": MANAGERS | AUDITORS},
     "quality:agreement": {"GET": MANAGERS},
     "quality:export": {"GET": MANAGERS},
@@ -89,6 +90,7 @@ QUALITY_READS: dict[str, ReadSpec] = {
     # Samples, agreement and exports show study identifiers, never a person.
     "quality:home": NO_PERSON_RECORD,
     "quality:sample_new": NO_PERSON_RECORD,
+    "quality:dashboard": NO_PERSON_RECORD,  # counts only
     "quality:sample": NO_PERSON_RECORD,
     "quality:agreement": NO_PERSON_RECORD,
     "quality:export": NO_PERSON_RECORD,

@@ -199,3 +199,9 @@ def access_improvement_action(
             and can_view_self_assessment(user, found.assessment)
         ),
     )
+
+
+def access_quality_dashboard(user: Any) -> list[Team]:
+    """Managers see the automatic audit of their own team, or every team of the organisation."""
+    refuse_unless(can_draw_sample(user), "quality:dashboard")
+    return list(teams_to_sample(user))

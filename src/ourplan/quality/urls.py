@@ -9,6 +9,7 @@ A = "quality/recovery/<int:assessment_id>/"
 
 urlpatterns = [
     path("quality/", audits.home, name="home"),
+    path("quality/dashboard/", audits.dashboard, name="dashboard"),
     path("quality/samples/new/", audits.sample_new, name="sample_new"),
     path(S, audits.sample, name="sample"),
     path(S + "agreement/", audits.agreement, name="agreement"),

@@ -22,6 +22,7 @@ from ourplan.core.spreadsheet_cells import spreadsheet_safe
 from ourplan.core.submissions import once_per_submission
 from ourplan.people import access as people_access
 from ourplan.quality import access, queries, rules, services
+from ourplan.quality import dashboard as quality_dashboard
 from ourplan.quality.forms import ManualAuditForm, SampleForm
 from ourplan.quality.models import AuditSample
 from ourplan.quality.template import CONTENT, FRONT_PAGE, OVERALL_GUIDANCE
@@ -193,3 +194,10 @@ def export(request: HttpRequest, sample_id: Any) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="care-plan-audit-{found.pk}.csv"'
     return response
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    teams = access.access_quality_dashboard(request.user)
+    return render(request, "quality/dashboard.html", {"board": quality_dashboard.board(teams)})
