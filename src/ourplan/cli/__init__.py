@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ourplan.cli.report",
     "ourplan.cli.delphi",
     "ourplan.cli.measures",
+    "ourplan.cli.audit",
 )
 
 
