@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from ourplan.coordination import charts, notifications, queries
 from ourplan.coordination.audit_words import _describe_contacts
 from ourplan.coordination.models import Notification, NotificationKind
-from tests.coordination.coordination_builders import a_contact
+from tests.coordination.coordination_builders import a_contact, a_past_review, a_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,23 @@ def test_an_old_contact_in_the_worklist_says_weeks_in_the_singular_and_plural(
         many, _ = queries._quiet_words(21, timezone.now() - timedelta(days=21))
     assert one == "No contact for 1 week"
     assert many == "No contact for 3 weeks"
+
+
+def test_the_worklist_in_welsh_gives_the_overdue_review_a_welsh_month(
+    standing: Any, client_for: Any
+) -> None:
+    today = timezone.localdate()
+    due = today - timedelta(days=40)
+    plan = a_plan(standing, started_days_ago=400)
+    a_past_review(standing, plan, held_on=today - timedelta(days=300), next_review_on=due)
+    client = client_for(standing.coordinator)
+    welsh = client.get(reverse("coordination:worklist"), HTTP_ACCEPT_LANGUAGE="cy")
+    assert welsh.status_code == 200
+    with translation.override("cy"):
+        month = date_format(due, "M")
+    with translation.override("en"):
+        english_month = date_format(due, "M")
+    page = welsh.content.decode()
+    assert f"{due.day} {month} {due.year}" in page
+    if month != english_month:  # Mai is the same word in both
+        assert f"{due.day} {english_month} {due.year}" not in page
