@@ -62,6 +62,7 @@ PLANS_MATRIX: dict[str, dict[str, set[str]]] = {
     "plans:versions": _read(VIEWERS),
     "plans:version_compare": _read(VIEWERS),
     "plans:version": _read(VIEWERS),
+    "plans:version_pdf": _read(VIEWERS),
     "plans:version_sign": {"POST": {"person", "coordinator", "manager"}},
     "plans:version_not_signed": {"POST": REVIEWERS},
     "plans:version_copy_given": {"POST": REVIEWERS},
@@ -192,6 +193,8 @@ PLANS_READS: dict[str, ReadSpec] = {
     # Without ?older=&newer= the page only sends the user back to the list to choose.
     "plans:version_compare": "no person record",
     "plans:version": _reads("plan_version", "version_id"),
+    # A PDF is also recorded as an export; that entry is not a read.
+    "plans:version_pdf": _reads("plan_version", "version_id"),
     "plans:version_sign": GET_REFUSED,
     "plans:version_not_signed": GET_REFUSED,
     "plans:version_copy_given": GET_REFUSED,

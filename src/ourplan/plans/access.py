@@ -420,6 +420,19 @@ def access_version(
     return version
 
 
+def access_version_pdf(user: Any, person_id: object, number: int) -> PlanVersion:
+    """Version ``number`` as a PDF: read as the version, and, as it leaves the system, an export."""
+    version = access_version(user, person_id, number)
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type=PlanVersion.AUDIT_TYPE,
+        object_id=version.pk,
+        person=version.plan.person,
+    )
+    return version
+
+
 def access_versions(user: Any, person_id: object) -> Plan:
     """The plan whose list of versions is shown: logged as that list, under the plan's id."""
     plan = _plan_of(user, person_id, can_view_plan)

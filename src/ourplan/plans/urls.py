@@ -56,6 +56,7 @@ urlpatterns = [
     path(P + "versions/", reviews.versions, name="versions"),
     path(P + "versions/compare/", reviews.version_compare, name="version_compare"),
     path(P + "versions/<int:number>/", reviews.version, name="version"),
+    path(P + "versions/<int:number>.pdf", documents.version_pdf, name="version_pdf"),
     path(P + "versions/<int:number>/sign/", reviews.version_sign, name="version_sign"),
     path(
         P + "versions/<int:number>/not-signed/",

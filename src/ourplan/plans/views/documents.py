@@ -1,5 +1,5 @@
-"""Documents generated from the plan, never typed again: the statutory plan, the person-held copy
-and the one-page crisis printouts (for the person, and for a crisis team)."""
+"""Documents generated from the plan, never typed again: the statutory plan, the person-held copy,
+the one-page crisis printouts (for the person, and for a crisis team) and a version's PDF."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from django.views.decorators.http import require_GET
 
 from ourplan.plans import access, queries
 from ourplan.plans.models import Plan
-from ourplan.plans.pdf import pdf_response
+from ourplan.plans.pdf import pdf_bytes_response, pdf_response
+from ourplan.plans.pdf import version_pdf as stored_version_pdf
+from ourplan.plans.snapshot import review_rows
+from ourplan.plans.views import is_person
 
 
 def _document(
@@ -104,3 +107,38 @@ def crisis_printout(request: HttpRequest, person_id: Any, output: str = "html") 
 @require_GET
 def crisis_printout_pdf(request: HttpRequest, person_id: Any) -> HttpResponse:
     return crisis_printout(request, person_id, output="pdf")
+
+
+@login_required
+@require_GET
+def version_pdf(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
+    """A frozen version as a PDF (``?large=1``: large print).
+
+    A signed version's PDF is made on its first request and then served from storage
+    (plans.pdf); the access function writes the same read and export entries either way.
+    """
+    found = access.access_version_pdf(request.user, person_id, number)
+    large_print = request.GET.get("large") == "1"
+    to_person = is_person(request)
+    html = render_to_string(
+        "plans/version_pdf.html",
+        {
+            "person": found.plan.person,
+            "version": found,
+            "snapshot": found.snapshot,
+            "review_rows": review_rows(found.snapshot.get("review")),
+            "is_person": to_person,
+            "large_print": large_print,
+            "for_pdf": True,
+        },
+        request=request,
+    )
+    # The kind names the layout and whom the words speak to ("your words" to the person),
+    # so each reader's copy is kept apart rather than replacing the other's.
+    kind = "version{}-{}".format(
+        "-large" if large_print else "", "person" if to_person else "staff"
+    )
+    return pdf_bytes_response(
+        stored_version_pdf(found, kind, html),
+        f"plan-{found.plan.pk}-version-{found.number}.pdf",
+    )
