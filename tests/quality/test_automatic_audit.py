@@ -85,3 +85,23 @@ def test_time_on_cpa_comes_from_the_date_on_the_person_record(standing: Any) -> 
     person.save()
     months, _reason = rules.months_on_cpa(queries.facts_for(version, person))
     assert months == 13
+
+
+def test_the_batched_facts_are_the_same_as_one_at_a_time(standing: Any) -> None:
+    today = timezone.localdate()
+    plans_demo._plan_with_its_person(standing.person, standing.coordinator, 0, today)
+    other = reviewed_plan(standing.other_person, standing.other_team_coordinator)
+    Contact.objects.create(
+        person=standing.person,
+        staff=standing.coordinator.staff_member,
+        mode="home",
+        outcome=ContactOutcome.HAPPENED,
+        starts_at=timezone.now() - timedelta(days=2),
+        duration_minutes=30,
+        recorded_by=standing.coordinator,
+    )
+    versions = list(PlanVersion.objects.select_related("plan__person"))
+    assert other in versions
+    batched = queries.facts_for_many(versions, today)
+    for version in versions:
+        assert batched[version.pk] == queries.facts_for(version, version.plan.person, today)

@@ -63,12 +63,16 @@ def board(teams: list[Team], today: date | None = None) -> dict[str, Any]:
         by_quarter.setdefault(quarter_of(timezone.localdate(version.created_at)), {})[person_id] = (
             version
         )
-    answers: dict[int, dict[str, str]] = {}
+    wanted = {v.pk: v for v in latest.values()}
+    for quarter in by_quarter.values():
+        wanted.update((v.pk, v) for v in quarter.values())
+    # One batch of queries for every version shown, then pure rules.
+    facts = queries.facts_for_many(list(wanted.values()), today)
+    answers = {
+        pk: {k: str(f.answer) for k, f in rules.audit(found).items()} for pk, found in facts.items()
+    }
 
     def answers_of(version: PlanVersion) -> dict[str, str]:
-        if version.pk not in answers:
-            found = rules.audit(queries.facts_for(version, version.plan.person, today))
-            answers[version.pk] = {k: str(f.answer) for k, f in found.items()}
         return answers[version.pk]
 
     team_rows = []

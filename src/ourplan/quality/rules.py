@@ -18,7 +18,7 @@ from statistics import median
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ourplan.plans.authorship import WordingFacts
 from ourplan.quality.template import ITEMS, Answer, Frequency
@@ -123,23 +123,25 @@ def _goal(goal: dict[str, Any]) -> Evidence:
     return Evidence(_("Goal: ‘%(text)s’") % {"text": goal.get("text", "")}, f"goal-{goal['id']}")
 
 
+_SECTION_LABELS = {
+    "about-me": gettext_lazy("About me"),
+    "goals": gettext_lazy("Goals"),
+    "strengths": gettext_lazy("Strengths"),
+    "staying-well": gettext_lazy("Staying well"),
+    "crisis": gettext_lazy("Crisis plan"),
+    "safety": gettext_lazy("Safety plan"),
+    "needs": gettext_lazy("Needs"),
+    "risks": gettext_lazy("Risks"),
+    "review": gettext_lazy("The review"),
+    "signatures": gettext_lazy("Signatures and copy"),
+    "contacts": gettext_lazy("Contacts"),
+    "personal-safety": gettext_lazy("My own safety plan"),
+    "person": gettext_lazy("The person's record"),
+}
+
+
 def _section(name: str) -> Evidence:
-    labels = {
-        "about-me": _("About me"),
-        "goals": _("Goals"),
-        "strengths": _("Strengths"),
-        "staying-well": _("Staying well"),
-        "crisis": _("Crisis plan"),
-        "safety": _("Safety plan"),
-        "needs": _("Needs"),
-        "risks": _("Risks"),
-        "review": _("The review"),
-        "signatures": _("Signatures and copy"),
-        "contacts": _("Contacts"),
-        "personal-safety": _("My own safety plan"),
-        "person": _("The person's record"),
-    }
-    return Evidence(str(labels[name]), name)
+    return Evidence(str(_SECTION_LABELS[name]), name)
 
 
 def _words_of(section: dict[str, Any] | None) -> list[Any]:
