@@ -104,7 +104,7 @@ def test_each_supporter_sees_exactly_what_is_consented(
             "full",
             "consent:supporter_home",
             "shared_view",
-            "about_me,goals,staying_well,crisis,safety,reviews,contacts",
+            "about_me,goals,staying_well,crisis,safety,reviews,contacts,questionnaires",
         ),
         ("none", "consent:supporter_home", "shared_view", "nothing"),
         ("revoked", "consent:supporter_home", "shared_view", "nothing"),

@@ -147,3 +147,32 @@ def test_the_shared_part_shows_the_latest_score_of_each_questionnaire(finished: 
     )
     assert "Scale To Assess the Therapeutic Relationship" in html
     assert "Total score 30.0 (of 0 to 48)" in html
+
+
+def test_the_supporters_home_shows_questionnaire_results_only_when_shared(
+    finished: Any, client_for: Any
+) -> None:
+    client = client_for(finished.supporter)
+    home = reverse("consent:supporter_home")
+    consent.agreement_set(
+        actor=finished.person_user,
+        person=finished.person,
+        supporter=finished.supporter_record,
+        parts=[Part.GOALS],
+    )
+    assert 'data-testid="shared-questionnaire-results"' not in client.get(home).content.decode()
+    consent.agreement_set(
+        actor=finished.person_user,
+        person=finished.person,
+        supporter=finished.supporter_record,
+        parts=[Part.GOALS, Part.QUESTIONNAIRES],
+    )
+    before = _last_pk()
+    page = client.get(home).content.decode()
+    assert 'data-testid="shared-questionnaire-results"' in page
+    assert "Total score 30.0 (of 0 to 48)" in page
+    # The view's one audit entry names the parts it showed, questionnaire results among them.
+    assert ("shared_view", "goals,questionnaires") in [
+        (entry.object_type, entry.object_id)
+        for entry in AuditEntry.objects.filter(pk__gt=before, action=AuditAction.READ)
+    ]

@@ -41,7 +41,7 @@ def record_refusal(request: Any, exception: BaseException | None) -> AuditEntry:
     else:
         match = getattr(request, "resolver_match", None)
         object_type = "page"
-        object_id = (match.view_name if match is not None else "") or request.path[:64]
+        object_id = (match.view_name if match is not None else "") or request.path[:128]
     return record(
         actor=getattr(request, "user", None),
         action=AuditAction.DENIED,

@@ -45,7 +45,8 @@ class AuditEntry(models.Model):
     actor_role = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=64, blank=True)
+    # Wide enough for the longest list of shared parts a supporter view names (consent.parts).
+    object_id = models.CharField(max_length=128, blank=True)
     # No index of its own: the (person, -at) index below serves every lookup by person.
     person = models.ForeignKey(
         "people.Person",

@@ -24,7 +24,7 @@ class Refused(PermissionDenied):
     def __init__(self, object_type: str, object_id: object = "") -> None:
         super().__init__(f"{object_type} {object_id}".strip())
         self.object_type = object_type
-        self.object_id = "" if object_id is None else str(object_id)[:64]
+        self.object_id = "" if object_id is None else str(object_id)[:128]
 
 
 def fetch_or_refuse(

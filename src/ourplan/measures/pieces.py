@@ -14,12 +14,8 @@ The sections show no score: a score is read on the results pages, whose read is 
 the person's questionnaire results.
 
 ``shared_results`` and its template are the "questionnaire results" part of a sharing
-agreement as the supporter's home would show it, but they are not registered with consent
-yet: consent's audit entry for a supporter's view names the parts shown
-(``consent.parts.shown_id``), and with this part holding data the id for all parts is 73
-characters, longer than an audit entry's object id (64). Until consent fits it, a supporter
-sees shared results on ``/supporter/questionnaire-results/`` (audited on its own) and the
-part's section on their home says only that it is shared.
+agreement as the supporter's home shows it (registered with consent's ``part_content``); the
+supporter view's audit entry names the parts shown, this one included.
 """
 
 from __future__ import annotations
@@ -33,6 +29,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
+from ourplan.consent.part_content import register_part_content
+from ourplan.consent.parts import Part
 from ourplan.measures import access, queries
 from ourplan.people.extensions import CaseloadFlag, register_caseload_flags, register_section
 from ourplan.people.models import Person
@@ -103,14 +101,7 @@ def organisation_section(request: HttpRequest, organisation: Any) -> SafeString 
 
 
 def shared_results(person: Person) -> dict[str, Any]:
-    """The "questionnaire results" part, as a supporter it is shared with would see it.
-
-    To register once consent's audit id fits (see above)::
-
-        register_part_content(
-            Part.QUESTIONNAIRES, loader=shared_results, template="measures/_shared_results.html"
-        )
-    """
+    """The "questionnaire results" part, as a supporter it is shared with sees it."""
     return {"summary": queries.results_summary(person)}
 
 
@@ -120,3 +111,6 @@ def register() -> None:
     register_section("my_home", my_home_section)
     register_section("team_overview", team_section)
     register_section("organisation", organisation_section)
+    register_part_content(
+        Part.QUESTIONNAIRES, loader=shared_results, template="measures/_shared_results.html"
+    )
