@@ -67,7 +67,9 @@ messages: python-packages
 run: install
 	$(PY) -m ourplan.cli migrate --verbosity 0
 	$(PY) -m ourplan.cli demo
-	$(PY) -m ourplan.cli serve --port 8000
+	@# A task worker beside the server runs reports, exports and emails; it stops with the server.
+	$(PY) manage.py db_worker --interval 2 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(PY) -m ourplan.cli serve --port 8000
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
@@ -92,6 +94,9 @@ bench: install
 	$(PY) bench/bench_web.py
 	$(PY) bench/bench_plans.py
 	$(PY) bench/bench_research_upload.py
+	$(PY) bench/bench_measures.py
+	$(PY) bench/bench_report.py
+	$(PY) bench/bench_coordination.py
 
 # Load test with locust: gunicorn on 127.0.0.1 and a scratch PostgreSQL database, 50 then
 # 200 simulated users, then an audit check (bench/load/run_load.py, docs/benchmarks.md).
