@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from ourplan.accounts.services import invitation_create
+from ourplan.accounts.models import Role
+from ourplan.accounts.services import invitation_create, reset_link_parts
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.people.models import Supporter, SupporterKind
 from ourplan.research.models import Dataset
+from tests.factories import make_user
 
 EVERYONE = {
     "person",
@@ -42,6 +44,9 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "accounts:logout": {"POST": EVERYONE},
     "accounts:two_factor": {"GET": LOGGED_IN, "POST": LOGGED_IN},
     "accounts:accept_invitation": {"GET": EVERYONE, "POST": EVERYONE},
+    "accounts:password_change": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "accounts:password_reset": {"GET": EVERYONE, "POST": EVERYONE},
+    "accounts:password_reset_confirm": {"GET": EVERYONE, "POST": EVERYONE},
     "set_language": {"GET": EVERYONE, "POST": EVERYONE},
     "people:caseload": {"GET": ANY_CLINICAL},
     "people:person_new": {
@@ -95,6 +100,9 @@ READS: dict[str, Any] = {
     "accounts:logout": NO_PERSON_RECORD,
     "accounts:two_factor": NO_PERSON_RECORD,
     "accounts:accept_invitation": NO_PERSON_RECORD,
+    "accounts:password_change": NO_PERSON_RECORD,
+    "accounts:password_reset": NO_PERSON_RECORD,
+    "accounts:password_reset_confirm": NO_PERSON_RECORD,
     "set_language": NO_PERSON_RECORD,
     "consent:contribution_policy": NO_PERSON_RECORD,
     "research:home": NO_PERSON_RECORD,  # de-identified data sets only
@@ -196,9 +204,13 @@ def extras(standing: Any) -> dict[str, Any]:
         row_count=4,
         columns=["site", "score"],
     )
+    # A working reset link, for an account none of the standing users logs in as.
+    forgetful = make_user("forgetful", Role.SERVICE_USER, email="forgetful@example.org")
+    reset = {f"accounts:{key}": value for key, value in reset_link_parts(forgetful).items()}
     # Apps with their own URL parameters supply values for them (objects belonging to `standing`).
     return {
         "token": issued.token,
+        **reset,
         "dataset": dataset,
         **plans_url_kwargs(standing),
         **consent_url_kwargs(standing),

@@ -98,3 +98,42 @@ class AcceptInvitationForm(NhsForm):
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", _("The two passwords are different. Type them again."))
         return cleaned
+
+
+class PasswordResetRequestForm(NhsForm):
+    identifier = forms.CharField(
+        label=_("Username or email address"),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class NewPasswordForm(NhsForm):
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        help_text=_("At least 12 characters. A few random words work well."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Type the new password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", _("The two passwords are different. Type them again."))
+        return cleaned
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "password", "password_again"]

@@ -129,3 +129,22 @@ class Invitation(models.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, kept only to limit how often links are sent.
+
+    The username or email address typed is not stored: it may be someone else's, or a
+    password typed into the wrong box.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    # Throttling data only, so it goes with the account.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    link_sent = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Password reset request {self.pk}"

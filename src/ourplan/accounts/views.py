@@ -1,22 +1,33 @@
-"""Login with a second factor, logout, and accepting an invitation."""
+"""Login with a second factor, logout, accepting an invitation, and passwords."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from ourplan.accounts import services
-from ourplan.accounts.forms import AcceptInvitationForm, LoginForm, TokenForm
+from ourplan.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    TokenForm,
+)
+from ourplan.accounts.lockout import client_address
 from ourplan.accounts.middleware import user_must_verify
+from ourplan.accounts.signals import SESSION_EPOCH
 from ourplan.accounts.totp import confirmed_device, pending_device, totp_setup_context
 from ourplan.core.forms import show_validation_error
 
@@ -172,3 +183,91 @@ def locked_out(
     """What django-axes shows after too many failed logins: how long to wait, in words."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _base_url(request: HttpRequest) -> str:
+    """Where links in emails point: the configured address, else the one this page was asked on.
+
+    The host comes from get_host(), which Django checks against ALLOWED_HOSTS, so a forged
+    Host header cannot point a reset link at someone else's site.
+    """
+    configured: str = getattr(settings, "OURPLAN_BASE_URL", "")
+    return configured or request.build_absolute_uri("/")
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_request(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        within_limit = services.password_reset_request(
+            identifier=form.cleaned_data["identifier"],
+            address=client_address(request),
+            base_url=_base_url(request),
+            language=get_language(),
+        )
+        if not within_limit:
+            return render(request, "accounts/password_reset_too_many.html", status=429)
+        # The same page whether or not an account was found.
+        return render(
+            request,
+            "accounts/password_reset_sent.html",
+            {"minutes": services.reset_link_minutes()},
+        )
+    return render(request, "accounts/password_reset_request.html", {"form": form})
+
+
+def _reset_link_refused(request: HttpRequest, error: services.ResetLinkError) -> HttpResponse:
+    return render(
+        request, "accounts/password_reset_invalid.html", {"message": error.message}, status=410
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request: HttpRequest, uidb64: str, reset_token: str) -> HttpResponse:
+    try:
+        services.reset_link_user(uidb64, reset_token)
+    except services.ResetLinkError as error:
+        return _reset_link_refused(request, error)
+    form = NewPasswordForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_complete(
+                uidb64=uidb64, token=reset_token, password=form.cleaned_data["password"]
+            )
+        except services.ResetLinkError as error:
+            return _reset_link_refused(request, error)
+        except ValidationError as error:
+            show_validation_error(form, error, fallback_field="password")
+        else:
+            # Not logged in here: the next login asks for the second factor as always.
+            messages.success(
+                request, _("Your password has been changed. Log in with your new password.")
+            )
+            return redirect(settings.LOGIN_URL)
+    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = ChangePasswordForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.password_change(
+                user=request.user,  # type: ignore[arg-type]
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            show_validation_error(form, error, fallback_field="password")
+        else:
+            # Every other session of this account has ended; this one carries on.
+            update_session_auth_hash(request, user)
+            request.session[SESSION_EPOCH] = user.session_epoch
+            new_session_id(request)
+            messages.success(
+                request,
+                _("Your password has been changed. You have been logged out everywhere else."),
+            )
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/password_change.html", {"form": form})
