@@ -191,3 +191,20 @@ def test_the_export_is_de_identified_and_formula_safe(standing: Any, client_for:
     assert "Ada" not in body
     assert body.count(entry.study_id) == 50  # 25 automatic rows, 25 from the auditor
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 1
+
+
+def test_an_auditor_sees_the_automatic_answers_only_after_saving_their_own(
+    standing: Any, client_for: Any
+) -> None:
+    sample = _sample(standing)
+    entry = sample.entries.get()
+    url = reverse("quality:entry", args=[sample.pk, entry.pk])
+    auditor = client_for(standing.clinician)
+    before = auditor.get(url).content.decode()
+    assert 'data-testid="automatic-hidden"' in before
+    assert 'data-testid="automatic-content"' not in before
+    manager_page = client_for(standing.manager).get(url).content.decode()
+    assert 'data-testid="automatic-content"' in manager_page
+    services.manual_audit_save(actor=standing.clinician, entry=entry, answers=ALL_NO)
+    after = auditor.get(url).content.decode()
+    assert 'data-testid="automatic-content"' in after

@@ -169,6 +169,10 @@ def audit_of(entry: SampledPlan, round_number: int) -> ManualAudit | None:
     )
 
 
+def has_audited(entry: SampledPlan, user: Any) -> bool:
+    return ManualAudit.objects.filter(entry=entry, auditor=user).exists()
+
+
 def auditor_choices(organisation_id: int) -> QuerySet[StaffMember]:
     from ourplan.accounts.models import CLINICAL_ROLES, Role
 

@@ -154,6 +154,11 @@ def _audit_plan(request: HttpRequest, entry: Any) -> HttpResponse:
 @require_GET
 def entry(request: HttpRequest, sample_id: Any, entry_id: int) -> HttpResponse:
     found = access.access_entry(request.user, sample_id, entry_id)
+    # An auditor sees the automatic answers only once their own reading is saved, so the
+    # two readings stay independent and their agreement means something.
+    shown = access.can_manage_sample(request.user, found.sample) or queries.has_audited(
+        found, request.user
+    )
     findings = queries.automatic_findings(found)
     return render(
         request,
@@ -163,6 +168,7 @@ def entry(request: HttpRequest, sample_id: Any, entry_id: int) -> HttpResponse:
             "front": [(item, findings[item.key]) for item in FRONT_PAGE],
             "content": [(item, findings[item.key]) for item in CONTENT],
             "score": rules.plan_score(findings, tuple(item.key for item in CONTENT)),
+            "shown": shown,
         },
     )
 
