@@ -70,10 +70,10 @@ def facts_for_many(
         if (v.snapshot or {}).get("review")
     ]
     kinds: dict[int, list[str]] = {}
-    for review_id, kind in Review.supporters_attended.through.objects.filter(
+    for attended_at, kind in Review.supporters_attended.through.objects.filter(
         review_id__in=[r for r in review_ids if r]
     ).values_list("review_id", "supporter__kind"):
-        kinds.setdefault(review_id, []).append(kind)
+        kinds.setdefault(attended_at, []).append(kind)
     supporters = dict(
         Supporter.objects.filter(person_id__in=person_ids)
         .values("person_id")
