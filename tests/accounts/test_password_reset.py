@@ -279,6 +279,8 @@ def test_changing_your_own_password_ends_your_other_sessions(
 ) -> None:
     here, elsewhere = client_for(coordinator), client_for(coordinator)
     url = reverse("accounts:password_change")
+    # Every page's header links to it.
+    assert f'href="{url}"' in here.get(reverse("people:caseload")).content.decode()
     assert "Change your password" in here.get(url).content.decode()
 
     before = _last_audit_id()
