@@ -93,8 +93,11 @@ def version_pdf(version: PlanVersion, kind: str, html: str) -> bytes:
         return render_pdf(html)
     name = stored_name(version, kind, html)
     if default_storage.exists(name):
-        with default_storage.open(name, "rb") as stored:
-            return bytes(stored.read())
+        try:
+            with default_storage.open(name, "rb") as stored:
+                return bytes(stored.read())
+        except FileNotFoundError:
+            pass  # Emptied in between (a clean-up, or the folder cleared): make it again.
     pdf = render_pdf(html)
     try:
         saved = default_storage.save(name, ContentFile(pdf))
