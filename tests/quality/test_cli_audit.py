@@ -85,3 +85,23 @@ def test_only_a_team_manager_may_draw_and_an_unknown_sample_is_refused(
     assert code == 2 and "not a team manager" in err
     code, _out, err = _run(capsys, "export", "--sample", "not-a-uuid")
     assert code == 2 and "no sample" in err
+
+
+def test_export_as_spss_needs_a_file_and_writes_one(
+    standing: Any, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    import pyreadstat
+
+    reviewed_plan(standing.person, standing.coordinator)
+    assert _run(capsys, *SAMPLE, "--size", "1", "--seed", "3")[0] == 0
+    sample = AuditSample.objects.get()
+    code, _out, err = _run(capsys, "export", "--sample", str(sample.pk), "--format", "sav")
+    assert code == 2 and "--out" in err
+    path = tmp_path / "a.sav"
+    code, _out, _err = _run(
+        capsys, "export", "--sample", str(sample.pk), "--format", "sav", "--out", str(path)
+    )
+    assert code == 0
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert len(frame) == 1
+    assert meta.column_names_to_labels["advance_directives"] == "Advance directives"

@@ -208,3 +208,30 @@ def test_an_auditor_sees_the_automatic_answers_only_after_saving_their_own(
     services.manual_audit_save(actor=standing.clinician, entry=entry, answers=ALL_NO)
     after = auditor.get(url).content.decode()
     assert 'data-testid="automatic-content"' in after
+
+
+def test_xlsx_and_spss_exports_carry_every_reading_with_labels(
+    standing: Any, client_for: Any, tmp_path: Any
+) -> None:
+    import io
+
+    import pyreadstat
+    from openpyxl import load_workbook
+
+    sample = _sample(standing)
+    entry = sample.entries.get()
+    services.manual_audit_save(actor=standing.clinician, entry=entry, answers=ALL_NO)
+    client = client_for(standing.manager)
+    url = reverse("quality:export", args=[sample.pk])
+    book = load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content))
+    rows = list(book["answers"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("study_id", "team", "source", "signed_by_person")
+    assert [r[2] for r in rows[1:]] == ["automatic", "first_auditor"]
+    assert rows[2][rows[0].index("coproduction")] == "no"
+    path = tmp_path / "audit.sav"
+    path.write_bytes(client.get(url + "?format=sav").content)
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert list(frame["coproduction"])[1] == 2.0  # No
+    assert meta.column_names_to_labels["coproduction"] == "Co-production"
+    assert meta.variable_value_labels["coproduction"][4.0] == "Not applicable"
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 2

@@ -1,10 +1,11 @@
 """``ourplan audit``: draw a care plan audit sample and export its answers (docs/audit.md).
 
     ourplan audit sample --team T --size N --seed S --by MANAGER --auditor USER [--closes YYYY-MM-DD]
-    ourplan audit export --sample ID [--format csv]
+    ourplan audit export --sample ID [--format csv|xlsx|sav] [--out FILE]
 
 ``sample`` prints the sample's id, seed and study identifiers (never names). ``export``
-writes the de-identified answers as formula-safe CSV to stdout. Any problem is one line on
+writes the de-identified answers: formula-safe CSV to stdout (or ``--out``), or an XLSX or
+SPSS .sav file (with labels) to ``--out``. Any problem is one line on
 stderr, exit status 2, and nothing written.
 """
 
@@ -14,6 +15,7 @@ import argparse
 import csv
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 EXIT_ERROR = 2
@@ -41,11 +43,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sample.set_defaults(handler=handle_sample)
     export = actions.add_parser("export", help="write a sample's answers as CSV to stdout")
     export.add_argument("--sample", required=True, help="the sample's id")
+    export.add_argument("--format", choices=("csv", "xlsx", "sav"), default="csv")
     export.add_argument(
-        "--format",
-        choices=("csv",),
-        default="csv",
-        help="csv (XLSX and SPSS .sav are not built yet)",
+        "--out", metavar="FILE", help="write here (needed for xlsx and sav; csv goes to stdout)"
     )
     export.set_defaults(handler=handle_export)
 
@@ -126,8 +126,19 @@ def handle_export(args: argparse.Namespace) -> int:
         sample = None
     if sample is None:
         return _fail(f"no sample with id {args.sample!r}")
-    writer = csv.writer(sys.stdout)
+    if args.format != "csv":
+        from ourplan.quality import exports
+
+        if not args.out:
+            return _fail(f"give --out FILE for {args.format}")
+        body = exports.to_xlsx(sample) if args.format == "xlsx" else exports.to_sav(sample)
+        Path(args.out).write_bytes(body)
+        return 0
+    target = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    writer = csv.writer(target)
     writer.writerow(["study_id", "team", "source", "item", "answer", "note"])
     for row in queries.export_rows(sample):
         writer.writerow([spreadsheet_safe(cell) for cell in row])
+    if target is not sys.stdout:
+        target.close()
     return 0

@@ -23,6 +23,7 @@ from ourplan.core.submissions import once_per_submission
 from ourplan.people import access as people_access
 from ourplan.quality import access, queries, rules, services
 from ourplan.quality import dashboard as quality_dashboard
+from ourplan.quality import exports as quality_exports
 from ourplan.quality.forms import ManualAuditForm, SampleForm
 from ourplan.quality.models import AuditSample
 from ourplan.quality.template import CONTENT, FRONT_PAGE, OVERALL_GUIDANCE
@@ -186,6 +187,25 @@ def agreement(request: HttpRequest, sample_id: Any) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, sample_id: Any) -> HttpResponse:
     found = access.access_sample_to_manage(request.user, sample_id)
+    wanted = request.GET.get("format", "csv")
+    if wanted in ("xlsx", "sav"):
+        body = quality_exports.to_xlsx(found) if wanted == "xlsx" else quality_exports.to_sav(found)
+        audit.record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            object_type=services.SAMPLE_TYPE,
+            object_id=found.pk,
+        )
+        kind = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            if wanted == "xlsx"
+            else "application/x-spss-sav"
+        )
+        response = HttpResponse(body, content_type=kind)
+        response["Content-Disposition"] = (
+            f'attachment; filename="care-plan-audit-{found.pk}.{wanted}"'
+        )
+        return response
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["study_id", "team", "source", "item", "answer", "note"])
