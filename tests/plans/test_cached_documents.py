@@ -179,3 +179,59 @@ def test_the_person_and_staff_each_get_their_own_words_and_large_print_is_kept_a
     assert len(names) == 3
     assert sum(name.startswith("version-large-") for name in names) == 1
     assert sum("-person-" in name for name in names) == 1
+
+
+@pytest.fixture
+def tasks_run_in_the_request(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_signing_stores_the_pdf_after_the_commit_and_the_first_request_is_served_from_it(
+    standing: Any,
+    client_for: Any,
+    storage_root: Path,
+    tasks_run_in_the_request: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    version = _version(standing, signed=False)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        services.version_sign(actor=standing.coordinator, version=version, as_person=False)
+    # Nothing is laid out inside the signing transaction.
+    assert _stored(storage_root, version) == []
+    for callback in queued:
+        callback()
+    # Standard print for staff and for the person, in English (an English organisation).
+    names = [path.name for path in _stored(storage_root, version)]
+    assert sorted(name.rsplit("-", 1)[0] for name in names) == [
+        "version-person-en-gb",
+        "version-staff-en-gb",
+    ]
+    [staff_copy] = [path for path in _stored(storage_root, version) if "-staff-" in path.name]
+    kept = staff_copy.read_bytes() + b"\n% stored at signing\n"
+    staff_copy.write_bytes(kept)
+
+    first = client_for(standing.coordinator).get(_url(standing, version))
+    assert first.content == kept
+
+
+def test_a_pdf_that_cannot_be_made_at_signing_never_loses_the_signature(
+    standing: Any,
+    client_for: Any,
+    settings: Any,
+    tmp_path: Path,
+    tasks_run_in_the_request: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Storage that cannot hold anything: its root is a file, not a folder.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.MEDIA_ROOT = blocked
+    version = _version(standing, signed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_sign(actor=standing.coordinator, version=version, as_person=False)
+    version.refresh_from_db()
+    assert version.coordinator_signed_at is not None
+    # And the PDF is still served, laid out live.
+    response = client_for(standing.coordinator).get(_url(standing, version))
+    assert response.status_code == 200
+    assert "Walk to the park on Sundays" in _pdf_words(response.content)

@@ -20,9 +20,11 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from ourplan.plans.models import PlanVersion
+from ourplan.plans.snapshot import review_rows
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,35 @@ def pdf_bytes_response(pdf: bytes, filename: str) -> HttpResponse:
 def pdf_response(html: str, filename: str) -> HttpResponse:
     """Render ``html`` (a complete document) to a PDF download."""
     return pdf_bytes_response(render_pdf(html), filename)
+
+
+def version_kind(*, large_print: bool, to_person: bool) -> str:
+    """The kind of a version's PDF: its layout and whom the words speak to ("your words" to
+    the person), so each reader's copy is kept apart rather than replacing the other's."""
+    return "version{}-{}".format(
+        "-large" if large_print else "", "person" if to_person else "staff"
+    )
+
+
+def version_html(version: PlanVersion, *, large_print: bool, to_person: bool) -> str:
+    """The HTML of a version's PDF in the active language.
+
+    It depends on nothing of the request, so the PDF stored after a signature (plans.tasks)
+    is the one a reader's request finds.
+    """
+    return render_to_string(
+        "plans/version_pdf.html",
+        {
+            "person": version.plan.person,
+            "version": version,
+            "snapshot": version.snapshot,
+            "review_rows": review_rows(version.snapshot.get("review")),
+            "is_person": to_person,
+            "large_print": large_print,
+            "for_pdf": True,
+            "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
+        },
+    )
 
 
 def stored_name(version: PlanVersion, kind: str, html: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypeVar
@@ -55,6 +56,9 @@ from ourplan.plans.models import (
 )
 from ourplan.plans.phone_numbers import clean_phone_number
 from ourplan.plans.snapshot import plan_snapshot
+from ourplan.plans.tasks import store_signed_version_pdfs
+
+logger = logging.getLogger(__name__)
 
 PartT = TypeVar("PartT", bound=AuthoredPart)
 
@@ -917,6 +921,25 @@ def version_create(*, actor: Any, plan: Plan, review: Review | None = None) -> P
     return version
 
 
+def _store_pdfs_once_committed(version: PlanVersion) -> None:
+    """Queue the signed version's PDFs (plans.tasks) for after the commit.
+
+    After it, so neither queueing nor laying out a PDF can undo the signature or the record
+    just saved; a PDF not made then is made on its first request.
+    """
+    if not version.is_signed:
+        return
+    version_id = version.pk
+
+    def queue() -> None:
+        try:
+            store_signed_version_pdfs.enqueue(version_id)
+        except Exception:
+            logger.exception("Could not queue the PDFs of plan version %s", version_id)
+
+    transaction.on_commit(queue)
+
+
 @transaction.atomic
 def version_sign(
     *, actor: Any, version: PlanVersion, as_person: bool, how: str = "online"
@@ -947,6 +970,7 @@ def version_sign(
         locked.coordinator_signed_by = actor
         locked.save(update_fields=["coordinator_signed_at", "coordinator_signed_by"])
     _audit(actor, AuditAction.UPDATE, locked, locked.plan.person)
+    _store_pdfs_once_committed(locked)
     return locked
 
 
@@ -981,6 +1005,7 @@ def version_respond(
         fields += ["person_signed_at", "person_signed_how", "not_signed_reason"]
     locked.save(update_fields=fields)
     _audit(actor, AuditAction.UPDATE, locked, plan.person)
+    _store_pdfs_once_committed(locked)
     return locked
 
 
@@ -994,6 +1019,7 @@ def version_not_signed(*, actor: Any, version: PlanVersion, reason: str) -> Plan
     locked.not_signed_reason = reason.strip()
     locked.save(update_fields=["not_signed_reason"])
     _audit(actor, AuditAction.UPDATE, locked, locked.plan.person)
+    _store_pdfs_once_committed(locked)
     return locked
 
 
@@ -1006,6 +1032,7 @@ def version_copy_given(*, actor: Any, version: PlanVersion, how: str) -> PlanVer
     version.copy_given_at = timezone.now()
     version.save(update_fields=["copy_given", "copy_given_at"])
     _audit(actor, AuditAction.UPDATE, version, version.plan.person)
+    _store_pdfs_once_committed(version)
     return version
 
 

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_GET
 
 from ourplan.plans import access, queries
 from ourplan.plans.models import Plan
-from ourplan.plans.pdf import pdf_bytes_response, pdf_response
+from ourplan.plans.pdf import pdf_bytes_response, pdf_response, version_html, version_kind
 from ourplan.plans.pdf import version_pdf as stored_version_pdf
-from ourplan.plans.snapshot import review_rows
 from ourplan.plans.views import is_person
 
 
@@ -114,31 +113,14 @@ def crisis_printout_pdf(request: HttpRequest, person_id: Any) -> HttpResponse:
 def version_pdf(request: HttpRequest, person_id: Any, number: int) -> HttpResponse:
     """A frozen version as a PDF (``?large=1``: large print).
 
-    A signed version's PDF is made on its first request and then served from storage
-    (plans.pdf); the access function writes the same read and export entries either way.
+    A signed version's PDF is made after the signature (plans.tasks), or on its first request,
+    and then served from storage (plans.pdf); the access function writes the same read and
+    export entries either way.
     """
     found = access.access_version_pdf(request.user, person_id, number)
-    large_print = request.GET.get("large") == "1"
-    to_person = is_person(request)
-    html = render_to_string(
-        "plans/version_pdf.html",
-        {
-            "person": found.plan.person,
-            "version": found,
-            "snapshot": found.snapshot,
-            "review_rows": review_rows(found.snapshot.get("review")),
-            "is_person": to_person,
-            "large_print": large_print,
-            "for_pdf": True,
-        },
-        request=request,
-    )
-    # The kind names the layout and whom the words speak to ("your words" to the person),
-    # so each reader's copy is kept apart rather than replacing the other's.
-    kind = "version{}-{}".format(
-        "-large" if large_print else "", "person" if to_person else "staff"
-    )
+    large_print, to_person = request.GET.get("large") == "1", is_person(request)
+    html = version_html(found, large_print=large_print, to_person=to_person)
     return pdf_bytes_response(
-        stored_version_pdf(found, kind, html),
+        stored_version_pdf(found, version_kind(large_print=large_print, to_person=to_person), html),
         f"plan-{found.plan.pk}-version-{found.number}.pdf",
     )
