@@ -20,6 +20,7 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
         if person_id is not None:
             items.append((reverse("plans:plan", args=[person_id]), _("My plan")))
             items.append((reverse("consent:sharing", args=[person_id]), _("Who sees my plan")))
+        items.append((reverse("measures:mine"), _("My questionnaires")))
         items.append((reverse("record_access:mine"), _("Who has seen my record")))
         return items
     if role == Role.SUPPORTER:
@@ -27,11 +28,14 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
             (reverse("consent:supporter_home"), _("Home")),
             (reverse("consent:contribute"), _("Tell the team")),
             (reverse("consent:my_needs"), _("Your own needs")),
+            (reverse("measures:carer_home"), _("Questionnaires")),
         ]
     if role == Role.TEAM_MANAGER:
         return [
             (reverse("people:caseload"), _("Caseload")),
+            (reverse("coordination:worklist"), _("Worklist")),
             (reverse("people:team_overview"), _("Team")),
+            (reverse("coordination:dashboard"), _("Dashboard")),
             (reverse("consent:revisits_due"), _("Sharing to revisit")),
             (reverse("research:home"), _("Research")),
             (reverse("studies:list"), _("Delphi studies")),
@@ -40,6 +44,7 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
     if role == Role.CARE_COORDINATOR:
         return [
             (reverse("people:caseload"), _("Caseload")),
+            (reverse("coordination:worklist"), _("Worklist")),
             (reverse("consent:revisits_due"), _("Sharing to revisit")),
         ]
     if role in {Role.CLINICIAN, Role.PEER_SUPPORT_WORKER}:
@@ -52,6 +57,7 @@ def navigation_for(user: Any) -> list[tuple[str, str]]:
     if role == Role.RESEARCHER:
         return [
             (reverse("research:home"), _("Research")),
+            (reverse("measures:research_home"), _("Questionnaire data")),
             (reverse("studies:list"), _("Delphi studies")),
         ]
     return []
