@@ -296,7 +296,10 @@ def test_changing_your_own_password_ends_your_other_sessions(
     assert "This password is entirely numeric." in weak.content.decode()
     coordinator.refresh_from_db()
     assert coordinator.check_password(OLD_PASSWORD)
-    assert not AuditEntry.objects.filter(pk__gt=before).exists()
+    # The wrong current password is a failed login; nothing else is written.
+    assert list(AuditEntry.objects.filter(pk__gt=before).values_list("action", flat=True)) == [
+        AuditAction.LOGIN_FAILED
+    ]
 
     done = here.post(
         url,
@@ -321,3 +324,31 @@ def test_changing_a_password_needs_a_login(db: Any) -> None:
     response = Client().get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_guessing_the_current_password_counts_towards_the_login_lockout(
+    coordinator: User, client_for: Any, settings: Any
+) -> None:
+    client = client_for(coordinator)
+    url = reverse("accounts:password_change")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            url,
+            {
+                "current_password": "a guess",
+                "password": NEW_PASSWORD,
+                "password_again": NEW_PASSWORD,
+            },
+        )
+    right = client.post(
+        url,
+        {
+            "current_password": OLD_PASSWORD,
+            "password": NEW_PASSWORD,
+            "password_again": NEW_PASSWORD,
+        },
+    )
+    assert right.status_code == 429
+    assert "Too many attempts" in right.content.decode()
+    coordinator.refresh_from_db()
+    assert coordinator.check_password(OLD_PASSWORD)

@@ -137,3 +137,18 @@ class ChangePasswordForm(NewPasswordForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["current_password", "password", "password_again"]
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_current_password(self) -> str:
+        # Through authenticate(), so wrong guesses count towards the login lockout: a
+        # borrowed session cannot try passwords here without limit.
+        value: str = self.cleaned_data["current_password"]
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=value) is None:
+            raise forms.ValidationError(
+                _("Your current password is not right. Check it and try again.")
+            )
+        return value

@@ -250,7 +250,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, reset_token: str) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = ChangePasswordForm(data=request.POST or None)
+    form = ChangePasswordForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.password_change(
