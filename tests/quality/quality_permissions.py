@@ -23,6 +23,8 @@ QUALITY_MATRIX: dict[str, dict[str, set[str]]] = {
     "quality:sample": {"GET": MANAGERS | AUDITORS},
     "quality:agreement": {"GET": MANAGERS},
     "quality:export": {"GET": MANAGERS},
+    "quality:report": {"GET": MANAGERS},
+    "quality:entry_pdf": {"GET": MANAGERS | AUDITORS},
     "quality:entry": {"GET": MANAGERS | AUDITORS},
     "quality:audit": {"GET": AUDITORS, "POST": AUDITORS},
     # The organisational self-assessment: led by the organisation's team managers.
@@ -94,6 +96,8 @@ QUALITY_READS: dict[str, ReadSpec] = {
     "quality:sample": NO_PERSON_RECORD,
     "quality:agreement": NO_PERSON_RECORD,
     "quality:export": NO_PERSON_RECORD,
+    "quality:report": NO_PERSON_RECORD,
+    "quality:entry_pdf": _version_read,
     # The sampled version, read-only: one read of it for its person.
     "quality:entry": _version_read,
     "quality:audit": _version_read,

@@ -3,6 +3,7 @@ template; answers outside the template are refused; agreement is computed."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -235,3 +236,28 @@ def test_xlsx_and_spss_exports_carry_every_reading_with_labels(
     assert meta.column_names_to_labels["coproduction"] == "Co-production"
     assert meta.variable_value_labels["coproduction"][4.0] == "Not applicable"
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 2
+
+
+def test_the_version_pdf_is_blinded_and_audited_and_the_report_shows_both_readings(
+    standing: Any, client_for: Any
+) -> None:
+    from pypdf import PdfReader
+
+    sample = _sample(standing, blinded=True)
+    entry = sample.entries.get()
+    response = client_for(standing.clinician).get(
+        reverse("quality:entry_pdf", args=[sample.pk, entry.pk])
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert entry.study_id in text
+    assert "Coordinator" not in text and "Tester" not in text and "Ada" not in text
+    assert AuditEntry.objects.filter(
+        action=AuditAction.READ, object_type="plan_version", object_id=str(entry.version_id)
+    ).exists()
+    services.manual_audit_save(actor=standing.clinician, entry=entry, answers=ALL_NO)
+    manager = client_for(standing.manager)
+    page = manager.get(reverse("quality:report", args=[sample.pk])).content.decode()
+    assert 'data-item="persons_views"' in page
+    pdf = manager.get(reverse("quality:report", args=[sample.pk]) + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"

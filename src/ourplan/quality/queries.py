@@ -295,3 +295,33 @@ def export_rows(sample: AuditSample) -> list[list[Any]]:
             [entry.study_id, entry.team.name, source, answer.item, answer.answer, answer.note]
         )
     return rows
+
+
+def sample_report(sample: AuditSample) -> dict[str, Any]:
+    """The audit report: per question, the share of Yes automatically and by the first
+    auditor, and their agreement."""
+    from ourplan.quality.dashboard import Share
+    from ourplan.quality.template import CONTENT, FRONT_PAGE
+
+    automatic = automatic_by_study(sample)
+    first = answers_by_study(sample, 1)
+    agreement_rows = {row.key: row for row in sample_agreement(sample)["automatic_vs_first"]}
+
+    def share(readings: dict[str, dict[str, str]], key: str) -> Share:
+        answers = [r.get(key) for r in readings.values()]
+        yes = answers.count("yes")
+        return Share(yes, yes + answers.count("no"))
+
+    items = [i for i in (*FRONT_PAGE, *CONTENT) if i.key != "contact_frequency"]
+    return {
+        "report_rows": [
+            {
+                "item": item,
+                "automatic": share(automatic, item.key),
+                "manual": share(first, item.key),
+                "agreement": agreement_rows[item.key],
+            }
+            for item in items
+        ],
+        "teams_text": ", ".join(team.name for team in sample.teams.all()),
+    }

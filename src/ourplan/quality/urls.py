@@ -14,8 +14,10 @@ urlpatterns = [
     path(S, audits.sample, name="sample"),
     path(S + "agreement/", audits.agreement, name="agreement"),
     path(S + "export.csv", audits.export, name="export"),
+    path(S + "report/", audits.report, name="report"),
     path(S + "plans/<int:entry_id>/", audits.entry, name="entry"),
     path(S + "plans/<int:entry_id>/audit/", audits.audit_plan, name="audit"),
+    path(S + "plans/<int:entry_id>/version.pdf", audits.entry_pdf, name="entry_pdf"),
     # The organisational recovery self-assessment.
     path("quality/recovery/", improvement.assessments, name="assessments"),
     path("quality/recovery/new/", improvement.assessment_new, name="assessment_new"),

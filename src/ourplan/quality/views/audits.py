@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +22,7 @@ from ourplan.core.models import AuditAction
 from ourplan.core.spreadsheet_cells import spreadsheet_safe
 from ourplan.core.submissions import once_per_submission
 from ourplan.people import access as people_access
+from ourplan.plans.pdf import pdf_response
 from ourplan.quality import access, queries, rules, services
 from ourplan.quality import dashboard as quality_dashboard
 from ourplan.quality import exports as quality_exports
@@ -227,3 +229,30 @@ def export(request: HttpRequest, sample_id: Any) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     teams = access.access_quality_dashboard(request.user)
     return render(request, "quality/dashboard.html", {"board": quality_dashboard.board(teams)})
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, sample_id: Any) -> HttpResponse:
+    found = access.access_sample_to_manage(request.user, sample_id)
+    context = {"sample": found, "report": True, **queries.sample_report(found)}
+    if request.GET.get("format") == "pdf":
+        html = render_to_string(
+            "quality/print_document.html", {**context, "title": found.name}, request=request
+        )
+        return pdf_response(html, f"care-plan-audit-{found.pk}.pdf")
+    return render(request, "quality/report.html", context)
+
+
+@login_required
+@require_GET
+def entry_pdf(request: HttpRequest, sample_id: Any, entry_id: int) -> HttpResponse:
+    """The version under review as a PDF, blinded exactly as on the page."""
+    found = access.access_entry(request.user, sample_id, entry_id)
+    title = _("Version under review: %(study)s") % {"study": found.study_id}
+    html = render_to_string(
+        "quality/print_document.html",
+        {**queries.version_reading(found), "title": title},
+        request=request,
+    )
+    return pdf_response(html, f"{found.study_id}.pdf")
