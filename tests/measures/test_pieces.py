@@ -176,3 +176,35 @@ def test_the_supporters_home_shows_questionnaire_results_only_when_shared(
         (entry.object_type, entry.object_id)
         for entry in AuditEntry.objects.filter(pk__gt=before, action=AuditAction.READ)
     ]
+
+
+def test_the_care_team_sees_the_latest_results_on_the_plan_and_the_review(
+    finished: Any, client_for: Any
+) -> None:
+    from ourplan.plans import services as plans
+
+    plans.plan_start(actor=finished.coordinator, person=finished.person)
+    coordinator = client_for(finished.coordinator)
+    for page in ("plans:plan", "plans:review"):
+        before = _last_pk()
+        html = coordinator.get(reverse(page, args=[finished.person.pk])).content.decode()
+        assert 'data-testid="questionnaire-summary"' in html, page
+        assert "30.0" in html, page
+        # Showing a score is a read of the person's questionnaire results.
+        assert ("questionnaire_results", str(finished.person.pk)) in _reads(before), page
+    # The person sees their own on their plan too.
+    mine = client_for(finished.person_user).get(reverse("plans:plan", args=[finished.person.pk]))
+    assert 'data-testid="questionnaire-summary"' in mine.content.decode()
+
+
+def test_a_plan_without_results_shows_no_results_and_reads_none(
+    standing: Any, client_for: Any
+) -> None:
+    from ourplan.plans import services as plans
+
+    plans.plan_start(actor=standing.coordinator, person=standing.person)
+    before = _last_pk()
+    url = reverse("plans:plan", args=[standing.person.pk])
+    html = client_for(standing.coordinator).get(url).content.decode()
+    assert "No questionnaires finished yet." in html
+    assert ("questionnaire_results", str(standing.person.pk)) not in _reads(before)

@@ -376,11 +376,34 @@ def test_the_review_page_shows_what_apps_above_plans_register(
             reverse("plans:review", args=[standing.person.pk])
         )
     finally:
-        review_prompts._prompts.remove(prompt)
-        review_prompts._prompts.remove(plain)
+        review_prompts._pieces["review"].remove(prompt)
+        review_prompts._pieces["review"].remove(plain)
     text = page.content.decode()
     assert f'<p data-testid="registered-prompt">{standing.person.called}</p>' in text
     assert "&lt;b&gt;escaped&lt;/b&gt;" in text
+
+
+def test_the_plan_page_shows_the_sections_apps_above_plans_register(
+    standing: Any, client_for: Any
+) -> None:
+    from django.utils.html import format_html
+
+    from ourplan.plans import services
+
+    def section(request: Any, person: Any) -> str:
+        return format_html('<p data-testid="registered-section">{}</p>', person.called)
+
+    services.plan_start(actor=standing.coordinator, person=standing.person)
+    review_prompts.register_plan_section(section)
+    try:
+        page = client_for(standing.coordinator).get(
+            reverse("plans:plan", args=[standing.person.pk])
+        )
+    finally:
+        review_prompts._pieces["plan"].remove(section)
+    assert (
+        f'<p data-testid="registered-section">{standing.person.called}</p>' in page.content.decode()
+    )
 
 
 def test_plans_imports_nothing_from_the_apps_above_it() -> None:

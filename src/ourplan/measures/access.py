@@ -16,6 +16,7 @@ from ourplan.consent import access as consent_access
 from ourplan.consent.parts import Part
 from ourplan.core import audit
 from ourplan.core.refusal import Refused, fetch_or_refuse, refuse_unless
+from ourplan.measures import queries
 from ourplan.measures.models import PaperEntry, ReportRun, Respondent, Response, Status
 from ourplan.people import access as people_access
 from ourplan.people.models import Organisation, Person, StaffMember, Supporter
@@ -199,6 +200,17 @@ def access_person_results(user: Any, person_id: object, *, audit_read: bool = Tr
     return people_access.access_person_record(
         user, person_id, object_type=RESULTS, rule=can_view_results, audit_read=audit_read
     )
+
+
+def results_summary_for(user: Any, person: Person) -> list[Any] | None:
+    """The latest questionnaire results of ``person`` for the plan and the review pages, or
+    None where this user may not see them. Showing any result is read as their results."""
+    if not can_view_results(user, person):
+        return None
+    summary = queries.results_summary(person)
+    if summary:
+        audit.record_read(user, object_type=RESULTS, object_id=person.pk, person=person)
+    return summary
 
 
 def access_person_to_collect_with(user: Any, person_id: object) -> Person:

@@ -34,6 +34,7 @@ from ourplan.consent.parts import Part
 from ourplan.measures import access, queries
 from ourplan.people.extensions import CaseloadFlag, register_caseload_flags, register_section
 from ourplan.people.models import Person
+from ourplan.plans.review_prompts import register_plan_section, register_review_prompt
 
 
 def caseload_flags(people: list[Person], today: date) -> dict[Any, list[CaseloadFlag]]:
@@ -100,6 +101,16 @@ def organisation_section(request: HttpRequest, organisation: Any) -> SafeString 
     return render_to_string("measures/_organisation_section.html", {}, request=request)
 
 
+def results_section(request: HttpRequest, person: Person) -> SafeString | str:
+    """The latest questionnaire results, on the plan page and the review page."""
+    summary = access.results_summary_for(request.user, person)
+    if summary is None:
+        return ""
+    return render_to_string(
+        "measures/_results_summary.html", {"summary": summary, "person": person}, request=request
+    )
+
+
 def shared_results(person: Person) -> dict[str, Any]:
     """The "questionnaire results" part, as a supporter it is shared with sees it."""
     return {"summary": queries.results_summary(person)}
@@ -111,6 +122,8 @@ def register() -> None:
     register_section("my_home", my_home_section)
     register_section("team_overview", team_section)
     register_section("organisation", organisation_section)
+    register_plan_section(results_section)
+    register_review_prompt(results_section)
     register_part_content(
         Part.QUESTIONNAIRES, loader=shared_results, template="measures/_shared_results.html"
     )

@@ -20,6 +20,7 @@ from ourplan.people.access import access_person
 from ourplan.people.models import Person
 from ourplan.plans import access, forms, queries, services
 from ourplan.plans.models import Plan, Strength
+from ourplan.plans.review_prompts import plan_sections
 from ourplan.plans.views import is_person, speaker_for
 from ourplan.plans.views.editing import (
     ConflictRow,
@@ -59,6 +60,7 @@ def plan_home(request: HttpRequest, person_id: Any) -> HttpResponse:
             "can_answer": access.can_speak_as_person(request.user, person)
             and latest_version is not None
             and latest_version.waits_for_person,
+            "sections": plan_sections(request, person),
         }
     else:
         context["can_start"] = access.can_start_plan(request.user, person)
