@@ -177,7 +177,11 @@ def test_questionnaire_exports_hold_no_live_formula(
     standing: Any,
     respond: Any,  # noqa: F811 - the fixture imported above
     client_for: Any,
+    settings: Any,
 ) -> None:
+    # One respondent: the export names a team only at the small-cell limit or above, and
+    # the team's name is where the payloads go.
+    settings.OURPLAN_MEASURES_MIN_CELL = 1
     respond(
         actor=standing.person_user,
         instrument="star_p",
@@ -287,6 +291,39 @@ DEMO_WRITERS = {
 WRITER_CALLS = ("csv.writer(", "csv.DictWriter(", "Workbook(", ".to_csv(", ".to_excel(")
 
 
+# Care plan audits: the sample's CSV and XLSX, from the page and from ourplan audit export ------
+
+
+@pytest.mark.django_db
+def test_care_plan_audit_exports_hold_no_live_formula(
+    standing: Any, client_for: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ourplan.quality import exports
+    from tests.quality.quality_builders import draw, reviewed_plan
+
+    reviewed_plan(standing.person, standing.coordinator)
+    sample = draw(standing.manager, [standing.team], standing.clinician)
+    manager = client_for(standing.manager)
+    url = reverse("quality:export", args=[sample.pk])
+    # The team's name is on every row of every export; an administrator names teams.
+    for formula in FORMULAS:
+        Team.objects.filter(pk=standing.team.pk).update(name=formula)
+        # A leading tab or carriage return is kept behind the apostrophe, so only 0 live
+        # formulas is asked of those; every other payload must come through as text.
+        wanted = 0 if formula[0] in "\t\r" else 1
+        assert ourplan.cli.main(["audit", "export", "--sample", str(sample.pk)]) == 0
+        out = capsys.readouterr().out
+        _assert_safe(csv_cells(out), [formula], "ourplan audit export", wanted)
+        page = manager.get(url)
+        assert page.status_code == 200
+        _assert_safe(csv_cells(page.content.decode()), [formula], "the audit's CSV", wanted)
+        book = manager.get(url, {"format": "xlsx"})
+        assert book.status_code == 200
+        _assert_safe(xlsx_cells(book.content), [formula], "the audit's XLSX", wanted)
+        built = xlsx_cells(exports.to_xlsx(sample))
+        _assert_safe(built, [formula], "quality.exports.to_xlsx", wanted)
+
+
 def _modules() -> Iterable[tuple[str, str]]:
     for path in sorted(SRC.rglob("*.py")):
         if "migrations" in path.parts:
@@ -304,9 +341,12 @@ def test_every_spreadsheet_writer_uses_the_one_rule() -> None:
     # The tests above cover each of these writers; a new one needs its own test here.
     assert writers - DEMO_WRITERS == {
         "cli/analyse.py",
+        "cli/audit.py",
         "cli/measures.py",
         "coordination/exports.py",
         "measures/exports.py",
+        "quality/exports.py",
+        "quality/views/audits.py",
         "studies/exports.py",
     }
 
