@@ -208,3 +208,28 @@ def test_a_plan_without_results_shows_no_results_and_reads_none(
     html = client_for(standing.coordinator).get(url).content.decode()
     assert "No questionnaires finished yet." in html
     assert ("questionnaire_results", str(standing.person.pk)) not in _reads(before)
+
+
+def test_the_worklist_shows_who_has_questionnaires_waiting(asked: Any, client_for: Any) -> None:
+    before = _last_pk()
+    html = client_for(asked.coordinator).get(reverse("coordination:worklist")).content.decode()
+    assert 'data-testid="worklist-questionnaires"' in html
+    from ourplan.measures.queries import due_on_caseload
+
+    waiting = due_on_caseload([asked.person])[asked.person.pk]
+    assert f"{asked.person.full_name}</a>: {waiting} questionnaires waiting" in html
+    # Named on a list, so recorded as listed (not read: no score is shown).
+    listed = AuditEntry.objects.filter(
+        pk__gt=before, action=AuditAction.SEARCH, person=asked.person
+    )
+    assert listed.exists()
+    # Another team's coordinator's worklist does not name them.
+    other = client_for(asked.other_team_coordinator).get(reverse("coordination:worklist"))
+    assert asked.person.full_name not in other.content.decode()
+
+
+def test_the_worklist_says_nothing_of_questionnaires_when_none_wait(
+    standing: Any, client_for: Any
+) -> None:
+    html = client_for(standing.coordinator).get(reverse("coordination:worklist")).content.decode()
+    assert 'data-testid="worklist-questionnaires"' not in html

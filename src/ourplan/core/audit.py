@@ -6,7 +6,7 @@ from typing import Any
 
 from ourplan.core.models import AuditAction, AuditEntry
 from ourplan.core.refusal import Refused
-from ourplan.core.request_context import current_request_id
+from ourplan.core.request_context import current_request_id, not_yet_listed
 
 
 def record(
@@ -62,7 +62,9 @@ def record_read(actor: Any, *, object_type: str, object_id: object, person: Any)
 
 
 def record_listed(actor: Any, *, object_type: str, people: list[Any]) -> None:
-    """Append one 'searched' entry per person shown in a list or search result, in one query."""
+    """Append one 'searched' entry per person shown in a list or search result, in one query
+    (once per request: a person a page lists twice is recorded once)."""
+    people = not_yet_listed(object_type, people)
     if not people:
         return
     request_id = current_request_id()

@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 
 from ourplan.consent.part_content import register_part_content
 from ourplan.consent.parts import Part
+from ourplan.core import audit
 from ourplan.measures import access, queries
 from ourplan.people.extensions import CaseloadFlag, register_caseload_flags, register_section
 from ourplan.people.models import Person
@@ -101,6 +102,23 @@ def organisation_section(request: HttpRequest, organisation: Any) -> SafeString 
     return render_to_string("measures/_organisation_section.html", {}, request=request)
 
 
+WORKLIST_PREVIEW = 8
+
+
+def worklist_section(request: HttpRequest, people: Any) -> SafeString | str:
+    """Questionnaires waiting for people on the worklist (``people``: the ones the worklist
+    shows this user, as a queryset); each person named is recorded as listed."""
+    waiting, total = queries.waiting_among(people, WORKLIST_PREVIEW)
+    if not waiting:
+        return ""
+    audit.record_listed(request.user, object_type="worklist", people=[p for p, _n in waiting])
+    return render_to_string(
+        "measures/_worklist_section.html",
+        {"waiting": waiting, "total": total, "more": total - len(waiting)},
+        request=request,
+    )
+
+
 def results_section(request: HttpRequest, person: Person) -> SafeString | str:
     """The latest questionnaire results, on the plan page and the review page."""
     summary = access.results_summary_for(request.user, person)
@@ -122,6 +140,7 @@ def register() -> None:
     register_section("my_home", my_home_section)
     register_section("team_overview", team_section)
     register_section("organisation", organisation_section)
+    register_section("worklist", worklist_section)
     register_plan_section(results_section)
     register_review_prompt(results_section)
     register_part_content(

@@ -31,11 +31,11 @@ class CaseloadFlag:
 # (the people on one caseload page, today) -> {person id: flags}. Called once per page, so
 # it must read all the people at once.
 CaseloadFlags = Callable[[list[Any], date], Mapping[Any, list[CaseloadFlag]]]
-# (request, the page's subject: a Person, a Team for the team page, or the Organisation for
-# the organisation's page) -> HTML or "".
+# (request, the page's subject: a Person, a Team for the team page, the Organisation for
+# the organisation's page, or the people a worklist shows as a queryset) -> HTML or "".
 PageSection = Callable[[HttpRequest, Any], SafeString | str]
 
-PAGES = frozenset({"person", "my_home", "team_overview", "organisation"})
+PAGES = frozenset({"person", "my_home", "team_overview", "organisation", "worklist"})
 
 _flag_sources: list[CaseloadFlags] = []
 _sections: dict[str, list[PageSection]] = {page: [] for page in PAGES}

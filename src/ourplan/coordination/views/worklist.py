@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,14 +16,19 @@ from ourplan.coordination import access, queries
 from ourplan.coordination.forms import WorklistFilterForm
 from ourplan.core import audit
 from ourplan.core.refusal import refuse_unless
+from ourplan.people import extensions
+from ourplan.people.models import Person
 
 # How many items of each section the worklist shows before "See all".
 PREVIEW = 8
 PAGE_SIZE = 50
 
 
-def _sections(request: HttpRequest) -> tuple[WorklistFilterForm, list[queries.WorkSection], Any]:
-    """The sections for this user's people, narrowed by the filters on the page."""
+def _sections(
+    request: HttpRequest,
+) -> tuple[WorklistFilterForm, list[queries.WorkSection], Any, QuerySet[Person]]:
+    """The sections for this user's people, narrowed by the filters on the page, and those
+    people (for what other apps add to the worklist)."""
     teams = access.teams_visible_to(request.user)
     form = WorklistFilterForm(data=request.GET or None, teams=[(t.pk, t.name) for t in teams])
     mine = form.is_valid() and form.cleaned_data.get("mine")
@@ -35,7 +41,7 @@ def _sections(request: HttpRequest) -> tuple[WorklistFilterForm, list[queries.Wo
     settings = queries.settings_for(me.organisation_id)
     today = timezone.localdate()
     rows = queries.people_rows(people, today, settings)
-    return form, queries.worklist_sections(rows, today, settings), me
+    return form, queries.worklist_sections(rows, today, settings), me, people
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -48,7 +54,7 @@ def _without_page(request: HttpRequest) -> str:
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     refuse_unless(access.can_view_worklist(request.user), "coordination:worklist")
-    form, sections, me = _sections(request)
+    form, sections, me, people = _sections(request)
     shown = {item.person.pk: item.person for s in sections for item in s.items[:PREVIEW]}
     audit.record_listed(request.user, object_type="worklist", people=list(shown.values()))
     return render(
@@ -61,6 +67,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "handovers": [h for h in queries.handovers_for(me) if h.read_at is None],
             "query": request.GET.urlencode(),
             "total": sum(s.count for s in sections),
+            "added": extensions.sections("worklist", request, people),
         },
     )
 
@@ -72,7 +79,7 @@ def worklist_section(request: HttpRequest, section: str) -> HttpResponse:
     refuse_unless(access.can_view_worklist(request.user), "coordination:worklist_section")
     if section not in queries.SECTION_ORDER:
         raise Http404
-    form, sections, _me = _sections(request)
+    form, sections, _me, _people = _sections(request)
     chosen = next(s for s in sections if s.code == section)
     page = Paginator(chosen.items, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = {item.person.pk: item.person for item in page.object_list}

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_used_submission'),
+        ("core", "0003_used_submission"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='object_id',
+            model_name="auditentry",
+            name="object_id",
             field=models.CharField(blank=True, max_length=128),
         ),
     ]
