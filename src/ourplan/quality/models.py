@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -47,8 +48,8 @@ class AuditSample(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_open_on(self, day: object) -> bool:
-        return bool(self.closes_on >= day)  # type: ignore[operator]
+    def is_open_on(self, day: date) -> bool:
+        return self.closes_on >= day
 
 
 class SampledPlan(models.Model):

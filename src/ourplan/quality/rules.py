@@ -394,7 +394,7 @@ def coproduction(f: PlanFacts) -> Finding:
             _("Parts were written together and confirmed by the person."),
             tuple(evidence) or (_section("goals"),),
         )
-    if any(_awaiting(data) and _facts(data).voice == "together" for data in words):  # type: ignore[union-attr]
+    if any(_awaiting(data) and data.get("voice") == "together" for data in words):
         return Finding(
             Answer.UNCLEAR,
             _("Parts written together await the person's confirmation."),
