@@ -34,6 +34,10 @@ def test_share_of_yes_per_item_by_team_and_quarter(standing: Any, client_for: An
     assert len(found["trend"]) == 2
     assert [q["plans"] for q in found["trend"]] == [1, 2]
     assert west.pk
+    # Front-page figures: no contacts and no agreed frequency, so every plan is unclear; no
+    # CPA/CTP dates recorded.
+    assert {v: n for v, _label, n in found["frequencies"]}["unclear"] == 3
+    assert found["median_months_on_cpa"] is None and found["months_unclear"] == 3
     page = client_for(standing.manager).get(reverse("quality:dashboard"))
     assert page.status_code == 200
     assert "50%" in page.content.decode()

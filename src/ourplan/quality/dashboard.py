@@ -7,6 +7,7 @@ each person's latest version overall.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils import timezone
 from ourplan.people.models import Team
 from ourplan.plans.models import PlanVersion
 from ourplan.quality import queries, rules
-from ourplan.quality.template import CONTENT, FRONT_PAGE, Answer, Item
+from ourplan.quality.template import CONTENT, FRONT_PAGE, Answer, Frequency, Item
 
 QUARTERS_SHOWN = 8
 
@@ -80,6 +81,12 @@ def board(teams: list[Team], today: date | None = None) -> dict[str, Any]:
         current = [answers_of(v) for v in latest.values() if v.plan.person.team_id == team.pk]
         team_rows.append({"team": team, "plans": len(current), "shares": _shares(current, items)})
     everyone = [answers_of(v) for v in latest.values()]
+    months = [rules.months_on_cpa(facts[v.pk])[0] for v in latest.values()]
+    known = sorted(m for m in months if m is not None)
+    frequencies = [
+        (value, label, sum(1 for a in everyone if a["contact_frequency"] == value))
+        for value, label in Frequency.choices
+    ]
     quarters = sorted(by_quarter)[-QUARTERS_SHOWN:]
     trend = [
         {
@@ -94,4 +101,7 @@ def board(teams: list[Team], today: date | None = None) -> dict[str, Any]:
         "teams": team_rows,
         "all": {"plans": len(everyone), "shares": _shares(everyone, items)},
         "trend": trend,
+        "frequencies": frequencies,
+        "median_months_on_cpa": statistics.median(known) if known else None,
+        "months_unclear": len(months) - len(known),
     }
