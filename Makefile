@@ -97,6 +97,7 @@ bench: install
 	$(PY) bench/bench_measures.py
 	$(PY) bench/bench_report.py
 	$(PY) bench/bench_signed_pdf.py
+	$(PY) bench/bench_quality.py
 	$(PY) bench/bench_coordination.py
 
 # Load test with locust: gunicorn on 127.0.0.1 and a scratch PostgreSQL database, 50 then
