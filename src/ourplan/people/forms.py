@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ourplan.core.forms import DateInput, NhsForm, NhsModelForm
-from ourplan.people.models import CrisisLine, Person, Profession, StaffMember, Supporter, Team
+from ourplan.people.models import (
+    CrisisLine,
+    Person,
+    PersonGender,
+    Profession,
+    StaffMember,
+    Supporter,
+    Team,
+)
 from ourplan.people.nhs_number import normalise_nhs_number
 from ourplan.people.services import (
     PERSON_EDITABLE_FIELDS,
@@ -36,6 +44,8 @@ class PersonForm(NhsModelForm):
         fields = PERSON_EDITABLE_FIELDS
         widgets = {
             "date_of_birth": DateInput(),
+            "gender": forms.RadioSelect,
+            "care_programme_from": DateInput(),
             "communication_needs": forms.Textarea(attrs={"rows": 3}),
             "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -53,6 +63,10 @@ class PersonForm(NhsModelForm):
         nhs_field.max_length = 14
         nhs_field.validators = []
         self.fields["nhs_number"].widget.attrs["maxlength"] = 14
+        # The model's blank choice would show as a row of dashes; blank means not asked yet.
+        gender = self.fields["gender"]
+        assert isinstance(gender, forms.ChoiceField)
+        gender.choices = [("", _("Not asked yet")), *PersonGender.choices]
 
     def clean_nhs_number(self) -> str:
         return normalise_nhs_number(self.cleaned_data["nhs_number"])
@@ -62,6 +76,24 @@ class PersonForm(NhsModelForm):
         if born and born > timezone.localdate():
             raise forms.ValidationError(_("Date of birth must be in the past."))
         return born
+
+    def clean_care_programme_from(self) -> Any:
+        began = self.cleaned_data["care_programme_from"]
+        if began and began > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date the person came onto CPA or CTP must be today or in the past.")
+            )
+        return began
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        born, began = cleaned.get("date_of_birth"), cleaned.get("care_programme_from")
+        if born and began and began < born:
+            self.add_error(
+                "care_programme_from",
+                _("The date the person came onto CPA or CTP must be after their date of birth."),
+            )
+        return cleaned
 
 
 class NewPersonForm(PersonForm):
