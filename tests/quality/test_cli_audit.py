@@ -41,7 +41,7 @@ def test_a_sample_larger_than_the_team_is_refused_on_stderr(
     code, out, err = _run(capsys, *SAMPLE, "--size", "5", "--seed", "1")
     assert code == 2
     assert out == ""
-    assert "East team has 1 plans" in err
+    assert "East team has 1 plan with a signed-off version" in err
     assert not AuditSample.objects.exists()
 
 

@@ -276,3 +276,27 @@ def test_plan_score_counts_a_no_to_the_reversed_items_in_the_plans_favour() -> N
         k for k in CONTENT_KEYS if ITEMS[k].favourable(findings[k].answer)
     }
     assert decided >= favourable
+
+
+@pytest.mark.parametrize(
+    ("every", "words"), [(1, "Typically 1 day apart."), (7, "Typically 7 days apart.")]
+)
+def test_the_typical_gap_takes_its_own_plural(every: int, words: str) -> None:
+    days = _contacts(DAY - timedelta(days=every * 2), every, 3)
+    reason = rules.contact_frequency(facts(_facts={"contact_days": days})).reason
+    assert reason == f"Contacts in the six months before the version: 3. {words}"
+
+
+def test_a_median_gap_between_whole_days_is_shown_to_the_nearest_day() -> None:
+    # Gaps of 1 and 2 days: the median is 1.5, shown as 2 days (a half-day reads oddly).
+    days = (DAY - timedelta(days=3), DAY - timedelta(days=2), DAY)
+    reason = rules.contact_frequency(facts(_facts={"contact_days": days})).reason
+    assert reason.endswith("Typically 2 days apart.")
+
+
+def test_counts_are_never_glued_to_a_plural_noun_in_the_reasons() -> None:
+    # "1 of 1 goals" would read wrongly in English; the counts follow a colon instead.
+    one = facts(goals=[goal(1, strengths=["kind"])])
+    assert rules.strengths_based(one).reason == "Goals that build on a named strength: 1 of 1."
+    weighed = rules.medical_outcomes(facts(goals=[goal(1, area=rules.MEDICAL)]))
+    assert "treatment (1) outweigh those about the rest (0)" in weighed.reason

@@ -180,7 +180,7 @@ def _views_rule(items: list[dict[str, Any]], anchor: str, none_reason: str) -> F
     if with_view:
         return Finding(
             Answer.YES,
-            _("%(count)s of %(total)s items record the person's own view.")
+            _("Items that record the person's own view: %(count)s of %(total)s.")
             % {"count": len(with_view), "total": len(items)},
             (_section(anchor),),
         )
@@ -192,7 +192,7 @@ def _views_rule(items: list[dict[str, Any]], anchor: str, none_reason: str) -> F
         )
     return Finding(
         Answer.NO,
-        _("None of the %(total)s items records the person's view, and no reason is given.")
+        _("No item records the person's view (items: %(total)s), and no reason is given.")
         % {"total": len(items)},
         (_section(anchor),),
     )
@@ -316,14 +316,15 @@ def contact_frequency(f: PlanFacts) -> Finding:
     if len(days) >= 3:
         gaps = [(b - a).days for a, b in itertools.pairwise(days)]
         typical = median(gaps)
+        gap = round(typical)
         return Finding(
             _classify_gap(typical),
-            ngettext(
-                "%(count)s contacts in the six months before the version, typically %(gap)s day apart.",
-                "%(count)s contacts in the six months before the version, typically %(gap)s days apart.",
-                int(typical),
-            )
-            % {"count": len(days), "gap": f"{typical:g}"},
+            # Two sentences so that each number has its own plural: the count is not glued
+            # to a noun, and the gap (a median, shown to the nearest day) chooses its own.
+            _("Contacts in the six months before the version: %(count)s.") % {"count": len(days)}
+            + " "
+            + ngettext("Typically %(gap)s day apart.", "Typically %(gap)s days apart.", gap)
+            % {"gap": gap},
             (_section("contacts"),),
         )
     recorded = (f.review or {}).get("contact_frequency") or ""
@@ -410,7 +411,7 @@ def strengths_based(f: PlanFacts) -> Finding:
     if linked:
         return Finding(
             Answer.YES,
-            _("%(count)s of %(total)s goals build on a named strength.")
+            _("Goals that build on a named strength: %(count)s of %(total)s.")
             % {"count": len(linked), "total": len(f.goals)},
             tuple(_goal(g) for g in linked),
         )
@@ -495,12 +496,12 @@ def person_centred_goals(f: PlanFacts) -> Finding:
     if 2 * len(own) >= len(f.goals):
         return Finding(
             Answer.YES,
-            _("%(count)s of %(total)s goals are in the person's own words.") % counts,
+            _("Goals in the person's own words: %(count)s of %(total)s.") % counts,
             tuple(_goal(g) for g in own),
         )
     return Finding(
         Answer.UNCLEAR,
-        _("Only %(count)s of %(total)s goals are in the person's own words.") % counts,
+        _("Goals in the person's own words: only %(count)s of %(total)s.") % counts,
         tuple(_goal(g) for g in own),
     )
 
@@ -514,15 +515,15 @@ def system_based_goals(f: PlanFacts) -> Finding:
     evidence = tuple(_goal(g) for g in medical) or (_section("goals"),)
     if 2 * len(medical) > len(f.goals):
         return Finding(
-            Answer.YES, _("%(count)s of %(total)s goals are about treatment.") % counts, evidence
+            Answer.YES, _("Goals about treatment: %(count)s of %(total)s.") % counts, evidence
         )
     if 2 * len(medical) < len(f.goals):
         return Finding(
-            Answer.NO, _("%(count)s of %(total)s goals are about treatment.") % counts, evidence
+            Answer.NO, _("Goals about treatment: %(count)s of %(total)s.") % counts, evidence
         )
     return Finding(
         Answer.UNCLEAR,
-        _("Exactly half the goals (%(count)s of %(total)s) are about treatment.") % counts,
+        _("Exactly half the goals are about treatment: %(count)s of %(total)s.") % counts,
         evidence,
     )
 
@@ -574,14 +575,20 @@ def medical_outcomes(f: PlanFacts) -> Finding:
     if medical > other:
         return Finding(
             Answer.YES,
-            _("%(medical)s goals and needs about treatment outweigh %(other)s about the rest.")
+            _(
+                "Goals and needs about treatment (%(medical)s) outweigh those about the rest "
+                "(%(other)s)."
+            )
             % counts,
             evidence,
         )
     if medical < other:
         return Finding(
             Answer.NO,
-            _("%(other)s goals and needs about the rest outweigh %(medical)s about treatment.")
+            _(
+                "Goals and needs about the rest (%(other)s) outweigh those about treatment "
+                "(%(medical)s)."
+            )
             % counts,
             evidence,
         )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ourplan.core import audit
 from ourplan.core.models import AuditAction
@@ -92,9 +93,12 @@ def sample_draw(
         if size_per_team > len(people):
             raise ValidationError(
                 {
-                    "size_per_team": _(
+                    "size_per_team": ngettext(
+                        "%(team)s has %(count)s plan with a signed-off version; the sample "
+                        "cannot take %(size)s from it.",
                         "%(team)s has %(count)s plans with a signed-off version; the sample "
-                        "cannot take %(size)s from it."
+                        "cannot take %(size)s from it.",
+                        len(people),
                     )
                     % {"team": team.name, "count": len(people), "size": size_per_team}
                 }
