@@ -127,7 +127,6 @@ def test_no_bad_input_in_any_form_gives_a_server_error(battery: Any) -> None:
         for item in form.free_text
         if not item.max_length
     ]
-    assert unlimited == [], f"free-text boxes without a length limit: {unlimited}"
     failures: list[str] = []
     statuses: Counter[int] = Counter()
     tried = 0
@@ -144,8 +143,11 @@ def test_no_bad_input_in_any_form_gives_a_server_error(battery: Any) -> None:
     elapsed = time.monotonic() - started
     print(
         f"\nBad-input sweep on {connection.vendor}: {tried} requests to {len(forms)} forms; "
-        f"statuses {dict(sorted(statuses.items()))}; {len(failures)} server errors; {elapsed:.0f} s"
+        f"statuses {dict(sorted(statuses.items()))}; {len(failures)} server errors; "
+        f"{len(unlimited)} boxes without a length limit; {elapsed:.0f} s"
     )
     assert failures == [], "\n".join(failures)
     assert stored_oversize_values() == []
     assert len(forms) >= 60 and tried >= 500  # the crawl found the forms
+    # Checked last, so a box without a limit does not hide the server errors from the sweep.
+    assert unlimited == [], f"free-text boxes without a length limit: {unlimited}"
