@@ -15,6 +15,7 @@ DEMO_LOADERS = (
     "ourplan.record_access.demo.load_demo_record_access",
     "ourplan.measures.demo.load_demo_measures",
     "ourplan.coordination.demo.load_demo_coordination",
+    "ourplan.quality.demo.load_demo_quality",
 )
 
 
