@@ -76,6 +76,17 @@ def test_a_refusal_is_logged_as_one_line_without_a_traceback(
     assert "Traceback" not in caplog.text
 
 
+def test_a_request_the_limits_refuse_is_logged_without_a_traceback(
+    db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = Client().get("/accounts/login/?next=%00")
+    assert response.status_code == 400
+    refused = [r for r in caplog.records if getattr(r, "status_code", None) == 400]
+    assert len(refused) == 1 and refused[0].exc_info is None
+    assert "Traceback" not in caplog.text
+
+
 def test_a_failure_still_logs_its_traceback(caplog: pytest.LogCaptureFixture, db: Any) -> None:
     with caplog.at_level(logging.ERROR, logger="django.request"):
         Client(raise_request_exception=False).get("/test-boom/")
