@@ -58,6 +58,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after timing, print each page's slowest queries and busiest Python functions",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=os.environ.get("OURPLAN_BENCH_COORDINATION_POSTGRES_URL", DEFAULT_POSTGRES_URL),
     )
@@ -440,6 +445,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
         args.requests,
         warmup=5,
     )
+    if args.profile:
+        profile_pages({"/worklist/": coordinator, "/team/dashboard/": manager})
     daily, written = [], []
     for _ in range(2):
         begin = time.perf_counter()
@@ -456,6 +463,28 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
     if args.database == "postgres":
         recreate_postgres_database(args.postgres_url, create=False)
     return 0
+
+
+def profile_pages(clients: dict[str, Any]) -> None:
+    """One request per page: its ten slowest queries, then its twenty busiest functions."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url, client in clients.items():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:10]
+        print(f"\n{url}: {len(captured.captured_queries)} queries, slowest first")
+        for query in slowest:
+            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 def main(argv: list[str]) -> int:
