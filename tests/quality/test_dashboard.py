@@ -41,3 +41,26 @@ def test_share_of_yes_per_item_by_team_and_quarter(standing: Any, client_for: An
     page = client_for(standing.manager).get(reverse("quality:dashboard"))
     assert page.status_code == 200
     assert "50%" in page.content.decode()
+
+
+def test_the_board_counts_the_same_in_every_language_and_leaves_the_language_as_it_was(
+    standing: Any,
+) -> None:
+    from django.utils import translation
+
+    reviewed_plan(standing.person, standing.coordinator, person_attended=True)
+    reviewed_plan(standing.other_person, standing.other_team_coordinator, person_attended=False)
+
+    def figures() -> Any:
+        found = dashboard.board([standing.team, standing.other_team])
+        return {k: (s.yes, s.decided) for k, s in found["all"]["shares"].items()}, found[
+            "frequencies"
+        ][0][2]
+
+    with translation.override("en-gb"):
+        english = figures()
+    with translation.override("cy"):
+        welsh = figures()
+        assert translation.get_language() == "cy"
+    assert welsh == english
+    assert english[0]["person_at_review"] == (1, 2)
