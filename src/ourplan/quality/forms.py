@@ -93,7 +93,10 @@ class ManualAuditForm(NhsForm):
         help_text=_("Leave blank if the plan does not make it clear."),
     )
     overall_note = forms.CharField(
-        label=_("Overall note"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("Overall note"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=4000,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -209,15 +212,23 @@ class CycleForm(NhsForm):
     plan = forms.CharField(
         label=_("Plan: what we will try, and what we expect"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
     do = forms.CharField(
-        label=_("Do: what happened"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Do: what happened"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
     study = forms.CharField(
-        label=_("Study: what we learned"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Study: what we learned"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
     act = forms.CharField(
         label=_("Act: what we will keep, change or drop"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=2000,
     )

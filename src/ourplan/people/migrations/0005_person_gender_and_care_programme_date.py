@@ -4,30 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0004_managers_see_whole_organisation'),
+        ("people", "0004_managers_see_whole_organisation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalperson',
-            name='care_programme_from',
-            field=models.DateField(blank=True, null=True, verbose_name='date the person came onto CPA or CTP'),
+            model_name="historicalperson",
+            name="care_programme_from",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="date the person came onto CPA or CTP"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='gender',
-            field=models.CharField(blank=True, choices=[('woman', 'Woman'), ('man', 'Man'), ('non_binary', 'Non-binary'), ('another_way', 'In another way'), ('prefer_not_to_say', 'Prefer not to say')], max_length=20, verbose_name='gender'),
+            model_name="historicalperson",
+            name="gender",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("woman", "Woman"),
+                    ("man", "Man"),
+                    ("non_binary", "Non-binary"),
+                    ("another_way", "In another way"),
+                    ("prefer_not_to_say", "Prefer not to say"),
+                ],
+                max_length=20,
+                verbose_name="gender",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='care_programme_from',
-            field=models.DateField(blank=True, null=True, verbose_name='date the person came onto CPA or CTP'),
+            model_name="person",
+            name="care_programme_from",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="date the person came onto CPA or CTP"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='gender',
-            field=models.CharField(blank=True, choices=[('woman', 'Woman'), ('man', 'Man'), ('non_binary', 'Non-binary'), ('another_way', 'In another way'), ('prefer_not_to_say', 'Prefer not to say')], max_length=20, verbose_name='gender'),
+            model_name="person",
+            name="gender",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("woman", "Woman"),
+                    ("man", "Man"),
+                    ("non_binary", "Non-binary"),
+                    ("another_way", "In another way"),
+                    ("prefer_not_to_say", "Prefer not to say"),
+                ],
+                max_length=20,
+                verbose_name="gender",
+            ),
         ),
     ]
