@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 
-
 EXPECTED_REFUSALS = frozenset({400, 403, 413})
 
 
