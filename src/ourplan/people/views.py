@@ -331,7 +331,11 @@ def _team_form(request: HttpRequest, organisation: Any, team: Any) -> HttpRespon
             messages.success(request, _("Team saved."))
             return redirect("people:organisation")
     title = _("Rename the team") if team else _("Add a team")
-    return render(request, "people/admin_form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": title, "back": reverse("people:organisation")},
+    )
 
 
 @login_required
@@ -413,7 +417,11 @@ def _crisis_line_form(request: HttpRequest, organisation: Any, line: Any) -> Htt
             messages.success(request, _("Crisis number saved."))
             return redirect("people:organisation")
     title = _("Change a crisis number") if line else _("Add a crisis number")
-    return render(request, "people/admin_form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": title, "back": reverse("people:organisation")},
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -60,7 +61,13 @@ def _assessment_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("quality:assessment", assessment_id=found.pk)
     return render(
-        request, "quality/simple_form.html", {"form": form, "title": _("Start a self-assessment")}
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("Start a self-assessment"),
+            "back": reverse("quality:assessments"),
+        },
     )
 
 
@@ -92,7 +99,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, save: Any, back: Any
         else:
             messages.success(request, _("Saved."))
             return redirect(back)
-    return render(request, "quality/simple_form.html", {"form": form, "title": title, "back": back})
+    return render(request, "form_page.html", {"form": form, "title": title, "back": back})
 
 
 @login_required
