@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from ourplan.core import record_words
 from ourplan.core.models import AuditAction, AuditEntry
-from ourplan.plans import review_prompts, services
+from ourplan.plans import extensions as plan_extensions
+from ourplan.plans import services
 from ourplan.plans import urls as plans_urls
 from ourplan.plans.models import AboutMe, Goal, GoalStep, SafetyItem, Strength
 from tests.plans.plans_permissions import PLANS_MATRIX, PLANS_READS, plans_url_kwargs
@@ -369,15 +370,15 @@ def test_the_review_page_shows_what_apps_above_plans_register(
     def plain(request: Any, person: Any) -> str:
         return "<b>escaped</b>"
 
-    review_prompts.register_review_prompt(prompt)
-    review_prompts.register_review_prompt(plain)
+    plan_extensions.register_review_prompt(prompt)
+    plan_extensions.register_review_prompt(plain)
     try:
         page = client_for(standing.coordinator).get(
             reverse("plans:review", args=[standing.person.pk])
         )
     finally:
-        review_prompts._pieces["review"].remove(prompt)
-        review_prompts._pieces["review"].remove(plain)
+        plan_extensions._pieces["review"].remove(prompt)
+        plan_extensions._pieces["review"].remove(plain)
     text = page.content.decode()
     assert f'<p data-testid="registered-prompt">{standing.person.called}</p>' in text
     assert "&lt;b&gt;escaped&lt;/b&gt;" in text
@@ -394,13 +395,13 @@ def test_the_plan_page_shows_the_sections_apps_above_plans_register(
         return format_html('<p data-testid="registered-section">{}</p>', person.called)
 
     services.plan_start(actor=standing.coordinator, person=standing.person)
-    review_prompts.register_plan_section(section)
+    plan_extensions.register_plan_section(section)
     try:
         page = client_for(standing.coordinator).get(
             reverse("plans:plan", args=[standing.person.pk])
         )
     finally:
-        review_prompts._pieces["plan"].remove(section)
+        plan_extensions._pieces["plan"].remove(section)
     assert (
         f'<p data-testid="registered-section">{standing.person.called}</p>' in page.content.decode()
     )

@@ -25,12 +25,21 @@ from ourplan.core import audit
 from ourplan.core.models import AuditAction
 
 
-class InvitationError(Exception):
-    """An invitation link that cannot be used, with a message for the person holding it."""
+class UnusableLink(Exception):
+    """A link (an invitation or a password reset) that cannot be used, and why: ``reason``
+    is a code; ``message`` says it to the person holding the link."""
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+    @property
+    def message(self) -> str:
+        raise NotImplementedError
+
+
+class InvitationError(UnusableLink):
+    """An invitation link that cannot be used, with a message for the person holding it."""
 
     @property
     def message(self) -> str:
@@ -184,12 +193,8 @@ class ResetTokens(PasswordResetTokenGenerator):
 reset_tokens = ResetTokens()
 
 
-class ResetLinkError(Exception):
+class ResetLinkError(UnusableLink):
     """A reset link that cannot be used, with a message for the person holding it."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
     @property
     def message(self) -> str:

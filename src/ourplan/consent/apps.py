@@ -9,7 +9,7 @@ class ConsentConfig(AppConfig):
     def ready(self) -> None:
         from ourplan.consent import audit_words
         from ourplan.consent.review_prompt import sharing_to_look_at_again
-        from ourplan.plans.review_prompts import register_review_prompt
+        from ourplan.plans.extensions import register_review_prompt
 
         audit_words.register()
         register_review_prompt(sharing_to_look_at_again)

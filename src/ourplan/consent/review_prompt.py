@@ -1,7 +1,7 @@
 """Consent's prompt on the plan review page: every agreement in effect is looked at again.
 
 Plans sits below consent and never imports it; ``ConsentConfig.ready()`` registers this
-prompt with ``plans.review_prompts``.
+prompt with ``plans.extensions``.
 """
 
 from __future__ import annotations

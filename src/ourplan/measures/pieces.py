@@ -35,7 +35,7 @@ from ourplan.core import audit
 from ourplan.measures import access, queries
 from ourplan.people.extensions import CaseloadFlag, register_caseload_flags, register_section
 from ourplan.people.models import Person
-from ourplan.plans.review_prompts import register_plan_section, register_review_prompt
+from ourplan.plans.extensions import register_plan_section, register_review_prompt
 
 
 def caseload_flags(people: list[Person], today: date) -> dict[Any, list[CaseloadFlag]]:

@@ -19,8 +19,8 @@ from ourplan.core.submissions import once_per_submission
 from ourplan.people.access import access_person
 from ourplan.people.models import Person
 from ourplan.plans import access, forms, queries, services
+from ourplan.plans.extensions import plan_sections
 from ourplan.plans.models import Plan, Strength
-from ourplan.plans.review_prompts import plan_sections
 from ourplan.plans.views import is_person, speaker_for
 from ourplan.plans.views.editing import (
     ConflictRow,

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ourplan.core.forms import show_validation_error
 from ourplan.core.submissions import once_per_submission
 from ourplan.plans import access, forms, queries, services
+from ourplan.plans.extensions import review_prompts
 from ourplan.plans.models import Plan, PlanVersion
-from ourplan.plans.review_prompts import review_prompts
 from ourplan.plans.snapshot import compare_snapshots, review_rows
 from ourplan.plans.views import is_person
 
