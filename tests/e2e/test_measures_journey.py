@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
@@ -204,7 +205,11 @@ def test_a_researcher_runs_the_evaluation_report_and_watches_its_progress(
         if phone.get_by_test_id("report-body").count():
             break
         if bar.count():
-            value = bar.get_attribute("value")
+            # The page may swap the bar for the report between count() and reading it.
+            try:
+                value = bar.get_attribute("value", timeout=500)
+            except PlaywrightTimeoutError:
+                continue
             if value is not None:
                 seen.add(int(value))
         phone.wait_for_timeout(250)
